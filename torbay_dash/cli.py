@@ -1,0 +1,144 @@
+"""Command line: python -m torbay_dash {metrics, snapshots}.
+
+`metrics` is a contract used by tests outside this repository: its arguments, its JSON
+keys and its exit status 2 with one line on stderr for bad input must not change.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import math
+import sys
+
+import duckdb
+
+from . import indicators
+from .compute import compute_many
+from .db import SnapshotDB
+from .periods import Period, months, quarters
+from .settings import load_settings
+from .store import DataError, Store, data_root, open_data
+
+
+class UsageError(Exception):
+    """Bad arguments: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clear line instead of usage text
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m torbay_dash", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    metrics = sub.add_parser("metrics", help="compute indicators for a period")
+    metrics.add_argument("--data", help="a snapshot folder or a data root (default: the project's data root)")
+    metrics.add_argument("--from", dest="start", type=_date, required=True, help="period start, YYYY-MM-DD")
+    metrics.add_argument("--to", dest="end", type=_date, required=True, help="period end, YYYY-MM-DD, inclusive")
+    metrics.add_argument("--by", choices=["team"], help="break down by team")
+    metrics.add_argument("--ids", help="comma-separated indicator ids (default: all)")
+    metrics.add_argument("--series", choices=["month", "quarter"],
+                         help="one row per month or quarter in the period instead of one for the whole")
+    metrics.add_argument("--format", choices=["json", "csv"], default="json")
+
+    snapshots = sub.add_parser("snapshots", help="list snapshots and what is wrong with them")
+    snapshots.add_argument("--data", help="data root (default: the project's data root)")
+    return parser
+
+
+def _number(value):
+    """JSON-friendly numbers: whole floats as ints, NaN as null."""
+    if value is None:
+        return None
+    value = float(value)
+    if math.isnan(value):
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def _records(frame, by_team: bool) -> list[dict]:
+    out = []
+    for row in frame.itertuples(index=False):
+        record = {"id": row.id, "from": str(row[1]), "to": str(row[2])}
+        if by_team:
+            record["team"] = row.team
+        record.update(numerator=_number(row.numerator), denominator=_number(row.denominator),
+                      value=_number(row.value))
+        if row.unavailable:
+            record["unavailable"] = row.unavailable
+        out.append(record)
+    return out
+
+
+def run_metrics(args) -> int:
+    if args.end < args.start:
+        raise UsageError(f"--to {args.end} is before --from {args.start}")
+    ids = [i.strip() for i in args.ids.split(",") if i.strip()] if args.ids else list(indicators.REGISTRY)
+    unknown = [i for i in ids if i not in indicators.REGISTRY]
+    if unknown:
+        raise UsageError(f"unknown indicator id(s): {', '.join(unknown)}")
+    snapshot = open_data(args.data)
+    settings = load_settings(data_root(args.data))
+    whole = Period(args.start, args.end)
+    periods = {None: [whole], "month": months(args.start, args.end),
+               "quarter": quarters(args.start, args.end)}[args.series]
+    db = SnapshotDB(snapshot)
+    try:
+        frame = compute_many(db, ids, periods, settings, by_team=args.by == "team")
+    finally:
+        db.close()
+    records = _records(frame, by_team=args.by == "team")
+    if args.format == "json":
+        json.dump(records, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        fields = ["id", "from", "to"] + (["team"] if args.by else []) + \
+                 ["numerator", "denominator", "value", "unavailable"]
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(records)
+        sys.stdout.write(buffer.getvalue())
+    return 0
+
+
+def run_snapshots(args) -> int:
+    store = Store(args.data)
+    listed = store.list()
+    if not listed:
+        print(f"no snapshots in {store.snapshots_dir}")
+        return 0
+    for snap in listed:
+        status = "usable" if snap.usable else "NOT USABLE"
+        kind = "synthetic" if snap.synthetic else "extract"
+        print(f"{snap.id}  {status:10}  {kind:9}  {len(snap.tables)} tables")
+        for problem in snap.report.problems:
+            print(f"    {problem.severity}: {problem}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return {"metrics": run_metrics, "snapshots": run_snapshots}[args.command](args)
+    except (UsageError, DataError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:
+        print(f"error: the data could not be read: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback for a user; the message says what broke
+        print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

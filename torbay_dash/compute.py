@@ -1,0 +1,119 @@
+"""Evaluate indicators: unit rows from the registry's SQL, then tidy aggregate frames.
+
+Every indicator's SQL returns one row per counted unit for each period in `periods`.
+Wrapped here with its team rule and the user's team scope, the same rows give the
+headline figure (summed in DuckDB), the team breakdown and the drill-down list.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .contract import UNALLOCATED
+from .db import SnapshotDB, read_sql
+from .indicators import ALLOCATED_TEAM, COUNT, FTE, MEAN, PERCENT, RATE_PER_10K, REGISTRY, Indicator
+from .periods import Period, periods_frame
+from .settings import LocalAuthority
+
+TIDY_COLUMNS = ["id", "from", "to", "team", "numerator", "denominator", "value", "unavailable"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: None means every team."""
+    teams: tuple[str, ...] | None = None
+
+
+EVERYTHING = Scope()
+
+
+def unavailable_reason(db: SnapshotDB, indicator: Indicator, by_team: bool = False) -> str | None:
+    """Why an indicator cannot be computed on this snapshot, or None when it can."""
+    missing = [t for t in indicator.tables if t not in db.tables]
+    if missing:
+        return f"needs table {', '.join(missing)}, absent from this snapshot"
+    if by_team and indicator.team_source == ALLOCATED_TEAM and "ssd_involvements" not in db.tables:
+        return "team breakdown needs table ssd_involvements, absent from this snapshot"
+    return None
+
+
+def _units_sql(indicator: Indicator) -> str:
+    """WITH clauses ending in `scoped`: unit rows with their team, within the user's scope."""
+    ctes = [f"{name} AS (\n{read_sql('shared/' + name)}\n)" for name in indicator.uses]
+    ctes.append(f"units AS (\n{read_sql(indicator.sql_name)}\n)")
+    if indicator.team_source == ALLOCATED_TEAM:
+        ctes.append(f"teamed AS (\n{read_sql('team_allocated')}\n)")
+    else:
+        ctes.append(f"teamed AS (SELECT * REPLACE (coalesce(team, '{UNALLOCATED}') AS team) FROM units)")
+    ctes.append("scoped AS (SELECT * FROM teamed "
+                "WHERE coalesce(list_contains(CAST($teams AS VARCHAR[]), team), true))")
+    return "WITH " + ",\n".join(ctes)
+
+
+def _params(indicator: Indicator, settings: LocalAuthority, scope: Scope) -> dict:
+    params = {name: settings.standard(name) for name in indicator.params}
+    params["teams"] = list(scope.teams) if scope.teams is not None else None
+    return params
+
+
+def unit_rows(db: SnapshotDB, indicator: Indicator, periods: list[Period], settings: LocalAuthority,
+              scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """The rows behind an indicator: one per event or child, with team, numerator and details."""
+    sql = _units_sql(indicator) + "\nSELECT * FROM scoped ORDER BY period_from, team, unit_id"
+    return db.query(sql, _params(indicator, settings, scope), {"periods": periods_frame(periods)})
+
+
+def _value(unit: str, numerator, denominator):
+    if unit in (COUNT, FTE):
+        return numerator
+    if denominator is None or pd.isna(denominator) or denominator == 0:
+        return None
+    if unit == PERCENT:
+        return 100.0 * numerator / denominator
+    if unit == RATE_PER_10K:
+        return 10000.0 * numerator / denominator
+    if unit == MEAN:
+        return numerator / denominator
+    raise ValueError(f"unknown unit {unit}")
+
+
+def compute(db: SnapshotDB, indicator: Indicator, periods: list[Period], settings: LocalAuthority,
+            by_team: bool = False, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """Tidy frame (id, from, to, team, numerator, denominator, value, unavailable) for one indicator."""
+    reason = unavailable_reason(db, indicator, by_team)
+    if reason:
+        return pd.DataFrame([{"id": indicator.id, "from": p.start, "to": p.end, "team": None,
+                              "numerator": None, "denominator": None, "value": None,
+                              "unavailable": reason} for p in periods], columns=TIDY_COLUMNS)
+    if by_team:
+        aggregate = ("SELECT period_from, period_to, team, sum(numerator) AS numerator, "
+                     "sum(denominator) AS denominator FROM scoped GROUP BY ALL ORDER BY ALL")
+    else:
+        aggregate = ("SELECT p.period_from, p.period_to, NULL AS team, "
+                     "coalesce(sum(s.numerator), 0) AS numerator, "
+                     "CASE WHEN count(s.unit_id) = 0 THEN 0 ELSE sum(s.denominator) END AS denominator "
+                     "FROM periods AS p LEFT JOIN scoped AS s USING (period_from, period_to) "
+                     "GROUP BY ALL ORDER BY ALL")
+    frame = db.query(_units_sql(indicator) + "\n" + aggregate,
+                     _params(indicator, settings, scope), {"periods": periods_frame(periods)})
+    frame = frame.rename(columns={"period_from": "from", "period_to": "to"})
+    for col in ("from", "to"):
+        frame[col] = pd.to_datetime(frame[col]).dt.date
+    frame["id"] = indicator.id
+    frame["unavailable"] = None
+    frame["numerator"] = frame["numerator"].astype("float64")
+    frame["denominator"] = frame["denominator"].astype("float64")
+    if indicator.unit in (COUNT, FTE):
+        frame["denominator"] = None
+    if indicator.unit == RATE_PER_10K:
+        frame["denominator"] = [float(settings.population_for_year(pd.Timestamp(t).year) or 0)
+                                for t in frame["to"]]
+    frame["value"] = [_value(indicator.unit, n, d) for n, d in zip(frame["numerator"], frame["denominator"])]
+    return frame[TIDY_COLUMNS]
+
+
+def compute_many(db: SnapshotDB, ids: list[str], periods: list[Period], settings: LocalAuthority,
+                 by_team: bool = False, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    frames = [compute(db, REGISTRY[i], periods, settings, by_team, scope) for i in ids]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TIDY_COLUMNS)

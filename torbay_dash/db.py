@@ -1,0 +1,85 @@
+"""DuckDB over one snapshot: a view per contract table, a working-day calendar, a cursor per query.
+
+The views cast every column to its contract type and leave out rows that break the
+contract's date order (an end before its start); the data-quality page counts those
+from the raw files. A DuckDB connection is not thread-safe, so every query runs on its
+own cursor.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import contract
+from .calendar import calendar_frame
+from .casting import cast_expression, quote_identifier, quote_literal
+from .store import Snapshot
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+def read_sql(name: str) -> str:
+    """The text of sql/<name>.sql."""
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+def _view_sql(table: contract.Table, path: Path, source_types: dict[str, str]) -> str:
+    columns = ",\n  ".join(
+        f"{cast_expression(c.name, c.type, source_types[c.name])} AS {quote_identifier(c.name)}"
+        for c in table.columns)
+    order_checks = [c for c in contract.DATE_ORDER_CHECKS if c.table == table.name]
+    where = " AND ".join(
+        f"NOT coalesce({quote_identifier(c.end)} < {quote_identifier(c.start)}, false)" for c in order_checks)
+    inner = f"SELECT\n  {columns}\nFROM read_parquet({quote_literal(str(path))})"
+    if where:
+        return f"SELECT * FROM ({inner}) WHERE {where}"
+    return inner
+
+
+class SnapshotDB:
+    """Views over one snapshot's tables; absent tables are known, not errors."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot = snapshot
+        self._con = duckdb.connect()
+        self._lock = threading.Lock()
+        self._con.register("calendar_frame", calendar_frame())
+        self._con.execute("CREATE TABLE calendar AS SELECT CAST(d AS DATE) AS d, is_working_day, "
+                          "wd_index FROM calendar_frame")
+        self._con.unregister("calendar_frame")
+        self._con.execute(read_sql("calendar_macros"))
+        self.tables: set[str] = set()
+        for name in snapshot.tables:
+            table = contract.TABLES[name]
+            path = snapshot.table_path(name)
+            source_types = {r[0]: r[1] for r in self._con.execute(
+                f"DESCRIBE SELECT * FROM read_parquet({quote_literal(str(path))})").fetchall()}
+            self._con.execute(f"CREATE VIEW {quote_identifier(name)} AS {_view_sql(table, path, source_types)}")
+            self.tables.add(name)
+        if "ssd_involvements" in self.tables:
+            self._con.execute(read_sql("allocations"))
+
+    @property
+    def absent_tables(self) -> set[str]:
+        return set(contract.TABLES) - self.tables
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            return self._con.cursor()
+
+    def query(self, sql: str, params: dict | list | None = None,
+              frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+        """Run one query on a fresh cursor; `frames` are registered on that cursor only."""
+        cur = self.cursor()
+        try:
+            for name, frame in (frames or {}).items():
+                cur.register(name, frame)
+            return cur.execute(sql, params or {}).df()
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        self._con.close()

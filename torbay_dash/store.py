@@ -1,0 +1,331 @@
+"""The snapshot catalogue: list snapshots, validate them, publish atomically, pick the latest good one.
+
+A data root holds ``snapshots/<YYYY-MM-DD>/<table>.parquet`` plus ``manifest.json``. A
+snapshot is usable when every table it holds can be read and meets the contract; the
+app and CLI serve the latest usable one, so a bad extract never replaces a good one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import contract
+from .casting import cast_expression, quote_identifier, quote_literal
+
+DATA_ROOT_ENV = "TORBAY_DASH_DATA"
+REPO_DATA_ROOT = Path(__file__).resolve().parents[1] / "data"
+SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MANIFEST = "manifest.json"
+VALIDATION = "validation.json"
+# Share of a table's rows that may carry unreadable values or duplicate ids before the
+# snapshot is refused. Below it the rows are reported and left out of indicators.
+MAX_BAD_ROW_SHARE = 0.01
+ROW_EXAMPLES = 5
+HOW_TO_LOAD = ("put a snapshot folder of Parquet tables at <data root>/snapshots/<YYYY-MM-DD>/ "
+               "(see README, 'Data layout')")
+
+
+class DataError(Exception):
+    """Data that cannot be used, with a message a person can act on."""
+
+
+@dataclass
+class Problem:
+    severity: str  # 'error' makes the snapshot unusable; 'warning' is reported only
+    file: str
+    table: str
+    column: str | None
+    message: str
+    rows: list[int] = field(default_factory=list)  # 1-based row numbers in the file
+
+    def __str__(self) -> str:
+        where = f"{self.file}: table {self.table}"
+        if self.column:
+            where += f", column {self.column}"
+        rows = ""
+        if self.rows:
+            rows = f" (rows {', '.join(map(str, self.rows))}{'…' if len(self.rows) >= ROW_EXAMPLES else ''})"
+        return f"{where}: {self.message}{rows}"
+
+
+@dataclass
+class ValidationReport:
+    usable: bool
+    tables: dict[str, int]  # table -> row count, for tables that could be read
+    problems: list[Problem]
+    fingerprint: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def to_json(self) -> dict:
+        return {"usable": self.usable, "tables": self.tables, "fingerprint": self.fingerprint,
+                "problems": [asdict(p) for p in self.problems]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ValidationReport":
+        return cls(data["usable"], data["tables"], [Problem(**p) for p in data["problems"]],
+                   data.get("fingerprint", {}))
+
+
+@dataclass
+class Snapshot:
+    as_at: dt.date
+    path: Path
+    manifest: dict
+    report: ValidationReport
+
+    @property
+    def id(self) -> str:
+        return self.as_at.isoformat()
+
+    @property
+    def usable(self) -> bool:
+        return self.report.usable
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.manifest.get("synthetic", False))
+
+    def table_path(self, table: str) -> Path:
+        return self.path / f"{table}.parquet"
+
+    @property
+    def tables(self) -> list[str]:
+        return sorted(self.report.tables)
+
+
+def data_root(explicit: str | os.PathLike | None = None) -> Path:
+    """The data root: an explicit path, else $TORBAY_DASH_DATA, else the repository's data/."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(DATA_ROOT_ENV):
+        return Path(os.environ[DATA_ROOT_ENV])
+    return REPO_DATA_ROOT
+
+
+def _fingerprint(folder: Path) -> dict[str, list[int]]:
+    out = {}
+    for f in sorted(folder.glob("*.parquet")):
+        st = f.stat()
+        out[f.name] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _validate_table(con: duckdb.DuckDBPyConnection, path: Path, table: contract.Table) -> tuple[int | None, list[Problem]]:
+    """Check one Parquet file against its contract table; returns (row count, problems)."""
+    name = path.name
+    problems: list[Problem] = []
+    source = f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
+    try:
+        schema = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+        n_rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+    except duckdb.Error as exc:
+        first_line = str(exc).strip().splitlines()[0][:200]
+        return None, [Problem("error", name, table.name, None,
+                              f"the file cannot be read as Parquet ({first_line}); re-export it")]
+    source_types = {row[0]: row[1] for row in schema}
+
+    missing = [c for c in table.column_names if c not in source_types]
+    for col in missing:
+        problems.append(Problem("error", name, table.name, col, "required column is missing"))
+    for col in sorted(contract.IDENTIFYING_COLUMNS & set(source_types)):
+        problems.append(Problem("error", name, table.name, col,
+                                "identifying column must not be in a snapshot; remove it (ingest drops it)"))
+    if missing or n_rows == 0:
+        return n_rows, problems
+
+    limit = max(1, int(n_rows * MAX_BAD_ROW_SHARE))
+    for col in table.columns:
+        expr = cast_expression(col.name, col.type, source_types[col.name])
+        bad = con.execute(
+            f"SELECT file_row_number + 1 FROM {source} "
+            f"WHERE {quote_identifier(col.name)} IS NOT NULL AND ({expr}) IS NULL ORDER BY 1").fetchall()
+        if bad:
+            severity = "error" if len(bad) > limit else "warning"
+            problems.append(Problem(severity, name, table.name, col.name,
+                                    f"{len(bad)} value(s) cannot be read as {col.type}",
+                                    [r[0] for r in bad[:ROW_EXAMPLES]]))
+
+    key = quote_identifier(table.key)
+    dupes = con.execute(
+        f"SELECT file_row_number + 1 FROM (SELECT file_row_number, count(*) OVER (PARTITION BY {key}) AS n, "
+        f"{key} AS k FROM {source}) WHERE n > 1 AND k IS NOT NULL ORDER BY 1").fetchall()
+    if dupes:
+        severity = "error" if len(dupes) > limit else "warning"
+        problems.append(Problem(severity, name, table.name, table.key,
+                                f"{len(dupes)} row(s) share an id that should be unique",
+                                [r[0] for r in dupes[:ROW_EXAMPLES]]))
+    nulls = con.execute(f"SELECT file_row_number + 1 FROM {source} WHERE {key} IS NULL ORDER BY 1").fetchall()
+    if nulls:
+        severity = "error" if len(nulls) > limit else "warning"
+        problems.append(Problem(severity, name, table.name, table.key, f"{len(nulls)} row(s) have no id",
+                                [r[0] for r in nulls[:ROW_EXAMPLES]]))
+    return n_rows, problems
+
+
+def validate_folder(folder: Path) -> ValidationReport:
+    """Validate every contract table present in a snapshot folder."""
+    problems: list[Problem] = []
+    tables: dict[str, int] = {}
+    con = duckdb.connect()
+    try:
+        files = sorted(folder.glob("*.parquet"))
+        if not files:
+            problems.append(Problem("error", folder.name, "-", None, "the folder holds no Parquet tables"))
+        for path in files:
+            table = contract.TABLES.get(path.stem)
+            if table is None:
+                problems.append(Problem("warning", path.name, path.stem, None,
+                                        "not a table of the data contract; ignored"))
+                continue
+            n_rows, found = _validate_table(con, path, table)
+            problems.extend(found)
+            if n_rows is not None:
+                tables[table.name] = n_rows
+    finally:
+        con.close()
+    usable = not any(p.severity == "error" for p in problems)
+    return ValidationReport(usable, tables, problems, _fingerprint(folder))
+
+
+def load_snapshot(folder: Path, *, cache: bool = True) -> Snapshot:
+    """A snapshot folder with its validation, reusing validation.json while the files are unchanged."""
+    folder = Path(folder)
+    try:
+        as_at = dt.date.fromisoformat(folder.name)
+    except ValueError:
+        manifest = _read_json(folder / MANIFEST)
+        try:
+            as_at = dt.date.fromisoformat(str(manifest.get("as_at")))
+        except ValueError:
+            as_at = dt.date.today()
+    manifest = _read_json(folder / MANIFEST)
+    report = None
+    cached = _read_json(folder / VALIDATION) if cache else {}
+    if cached and cached.get("fingerprint") == _fingerprint(folder):
+        try:
+            report = ValidationReport.from_json(cached)
+        except (KeyError, TypeError):
+            report = None
+    if report is None:
+        report = validate_folder(folder)
+        if cache:
+            try:
+                (folder / VALIDATION).write_text(json.dumps(report.to_json(), indent=1))
+            except OSError:
+                pass  # a read-only data root still validates, just every time
+    return Snapshot(as_at, folder, manifest, report)
+
+
+class Store:
+    """The snapshots under one data root."""
+
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = data_root(root)
+        self.snapshots_dir = self.root / "snapshots"
+
+    def list(self) -> list[Snapshot]:
+        if not self.snapshots_dir.is_dir():
+            return []
+        folders = sorted(p for p in self.snapshots_dir.iterdir() if p.is_dir() and SNAPSHOT_NAME.match(p.name))
+        return [load_snapshot(p) for p in folders]
+
+    def usable(self) -> list[Snapshot]:
+        return [s for s in self.list() if s.usable]
+
+    def latest_usable(self) -> Snapshot | None:
+        usable = self.usable()
+        return usable[-1] if usable else None
+
+    def get(self, as_at: str | dt.date) -> Snapshot:
+        folder = self.snapshots_dir / str(as_at)
+        if not folder.is_dir():
+            raise DataError(f"no snapshot dated {as_at} in {self.snapshots_dir}")
+        return load_snapshot(folder)
+
+    def publish(self, as_at: dt.date, tables: dict[str, pd.DataFrame], manifest: dict) -> Snapshot:
+        """Write a snapshot beside the others and swap it in only if it validates.
+
+        A refused snapshot goes to ``rejected/`` with its report; the snapshot it would
+        have replaced stays untouched.
+        """
+        self.snapshots_dir.mkdir(parents=True, exist_ok=True)
+        staging = self.snapshots_dir / f".incoming-{as_at}-{uuid.uuid4().hex[:8]}"
+        staging.mkdir()
+        try:
+            for name, frame in tables.items():
+                frame.to_parquet(staging / f"{name}.parquet", index=False)
+            full_manifest = {
+                "as_at": as_at.isoformat(), "schema_version": contract.SCHEMA_VERSION,
+                "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "synthetic": False, "row_counts": {n: len(f) for n, f in tables.items()}, **manifest}
+            (staging / MANIFEST).write_text(json.dumps(full_manifest, indent=1))
+            snapshot = load_snapshot(staging)
+            if not snapshot.usable:
+                rejected = self.root / "rejected" / f"{as_at}-{uuid.uuid4().hex[:8]}"
+                rejected.parent.mkdir(parents=True, exist_ok=True)
+                staging.rename(rejected)
+                return Snapshot(as_at, rejected, full_manifest, snapshot.report)
+            target = self.snapshots_dir / as_at.isoformat()
+            retired = None
+            if target.exists():
+                retired = self.snapshots_dir / f".retired-{as_at}-{uuid.uuid4().hex[:8]}"
+                target.rename(retired)
+            staging.rename(target)
+            if retired:
+                shutil.rmtree(retired, ignore_errors=True)
+            return load_snapshot(target)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def open_data(path: str | os.PathLike | None, as_at: str | None = None) -> Snapshot:
+    """The snapshot to serve for a path that is a data root or a single snapshot folder.
+
+    Raises DataError with a readable reason when there is nothing usable.
+    """
+    root = data_root(path)
+    if not root.exists():
+        raise DataError(f"data path {root} does not exist")
+    if not root.is_dir():
+        raise DataError(f"data path {root} is not a folder")
+    if (root / "snapshots").is_dir():
+        store = Store(root)
+        if as_at:
+            snapshot = store.get(as_at)
+        else:
+            snapshot = store.latest_usable()
+            if snapshot is None:
+                raise DataError(f"no usable snapshot in {root}/snapshots; {HOW_TO_LOAD}")
+    elif any(root.glob("*.parquet")):
+        snapshot = load_snapshot(root, cache=False)
+    else:
+        raise DataError(f"{root} holds no snapshots yet (no snapshots/ folder and no Parquet tables); "
+                        f"{HOW_TO_LOAD}")
+    if not snapshot.usable:
+        reasons = "; ".join(str(p) for p in snapshot.report.errors[:3])
+        raise DataError(f"snapshot {snapshot.path} is not usable: {reasons}")
+    return snapshot

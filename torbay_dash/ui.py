@@ -1,0 +1,293 @@
+"""Streamlit building blocks shared by app.py and pages/: the sidebar, the header, cached data.
+
+Besides app.py and pages/, this is the only module that imports streamlit. Pages get
+small aggregate frames from here and draw them; they hold no SQL and no reshaping.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from . import indicators
+from .charts import series_chart, team_bar_chart
+from .compute import Scope, compute, unit_rows
+from .db import SnapshotDB, read_sql
+from .periods import PRESETS, Period, months, preset_period
+from .settings import LocalAuthority, load_settings
+from .store import HOW_TO_LOAD, Snapshot, Store, data_root
+
+ALL = "__all__"
+FILTERS_KEY = "_torbay_filters"
+
+
+@dataclass(frozen=True)
+class Filters:
+    snapshot: Snapshot
+    period: Period
+    service: str          # a service id or ALL
+    team: str             # a team id or ALL
+    teams: pd.DataFrame   # team_id, team_name, service_id, service_name
+    scope: Scope
+
+    @property
+    def as_at(self) -> dt.date:
+        return self.snapshot.as_at
+
+    def team_name(self, team_id: str) -> str:
+        match = self.teams.loc[self.teams["team_id"] == team_id, "team_name"]
+        return match.iloc[0] if len(match) else team_id
+
+    @property
+    def scope_label(self) -> str:
+        if self.team != ALL:
+            return self.team_name(self.team)
+        if self.service != ALL:
+            names = self.teams.loc[self.teams["service_id"] == self.service, "service_name"]
+            return names.iloc[0] if len(names) else self.service
+        return "all teams"
+
+
+# ---------------------------------------------------------------- cached data
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _snapshots(root: str) -> list[Snapshot]:
+    return Store(root).list()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _database(root: str, snapshot_id: str, fingerprint: str) -> SnapshotDB:
+    return SnapshotDB(Store(root).get(snapshot_id))
+
+
+@st.cache_data(show_spinner=False)
+def _settings(root: str) -> LocalAuthority:
+    return load_settings(root)
+
+
+def settings() -> LocalAuthority:
+    return _settings(str(data_root()))
+
+
+def database(snapshot: Snapshot) -> SnapshotDB:
+    fingerprint = str(sorted(snapshot.report.fingerprint.items()))
+    return _database(str(data_root()), snapshot.id, fingerprint)
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _compute(root: str, snapshot_id: str, fingerprint: str, indicator_id: str,
+             periods: tuple[Period, ...], by_team: bool, teams: tuple[str, ...] | None) -> pd.DataFrame:
+    db = _database(root, snapshot_id, fingerprint)
+    return compute(db, indicators.get(indicator_id), list(periods), _settings(root), by_team, Scope(teams))
+
+
+def indicator_frame(filters: Filters, indicator_id: str, periods: list[Period],
+                    by_team: bool = False) -> pd.DataFrame:
+    """Tidy values of one indicator for the given periods within the user's scope (cached)."""
+    database(filters.snapshot)  # warm the cached connection
+    fingerprint = str(sorted(filters.snapshot.report.fingerprint.items()))
+    return _compute(str(data_root()), filters.snapshot.id, fingerprint, indicator_id,
+                    tuple(periods), by_team, filters.scope.teams)
+
+
+def indicator_units(filters: Filters, indicator_id: str, period: Period) -> pd.DataFrame:
+    """The children or events behind one figure, within the user's scope."""
+    return unit_rows(database(filters.snapshot), indicators.get(indicator_id), [period], settings(), filters.scope)
+
+
+@st.cache_data(show_spinner=False)
+def _teams(root: str, snapshot_id: str, fingerprint: str) -> pd.DataFrame:
+    db = _database(root, snapshot_id, fingerprint)
+    if "ssd_department" not in db.tables:
+        return pd.DataFrame(columns=["team_id", "team_name", "service_id", "service_name"])
+    return db.query(read_sql("teams"))
+
+
+# ---------------------------------------------------------------- sidebar and header
+
+def _format_snapshot(snapshots: dict[str, Snapshot]):
+    def label(snapshot_id: str) -> str:
+        snap = snapshots[snapshot_id]
+        return f"{snap.as_at:%d %b %Y}" + (" (synthetic)" if snap.synthetic else "")
+    return label
+
+
+def sidebar() -> Filters | None:
+    """Draw the shared filters, bound to the URL so a copied link reproduces the view."""
+    root = str(data_root())
+    usable = [s for s in _snapshots(root) if s.usable]
+    if not usable:
+        st.session_state[FILTERS_KEY] = None
+        return None
+    by_id = {s.id: s for s in usable}
+    with st.sidebar:
+        st.subheader("Filters")
+        snapshot_id = st.selectbox("Snapshot (as at)", list(reversed(by_id)), key="as_at",
+                                   format_func=_format_snapshot(by_id), bind="query-params",
+                                   help="The extract the figures come from. Only snapshots that passed "
+                                        "validation are offered.")
+        snapshot = by_id[snapshot_id]
+        preset = st.selectbox("Period", PRESETS, key="period", bind="query-params",
+                              help="Flow indicators count events in the period; stock indicators are "
+                                   "taken at its last day.")
+        if preset == "Custom":
+            default = preset_period("Last 12 months", snapshot.as_at)
+            start = st.date_input("From", default.start, key="from", bind="query-params",
+                                  max_value=snapshot.as_at, format="DD/MM/YYYY")
+            end = st.date_input("To", default.end, key="to", bind="query-params",
+                                max_value=snapshot.as_at, format="DD/MM/YYYY")
+            if end < start:
+                st.warning("The period ends before it starts; showing the last 12 months.")
+                period = default
+            else:
+                period = Period(start, end)
+        else:
+            period = preset_period(preset, snapshot.as_at)
+        st.caption(f"Period: {period}")
+
+        fingerprint = str(sorted(snapshot.report.fingerprint.items()))
+        teams = _teams(root, snapshot.id, fingerprint)
+        services = dict(zip(teams["service_id"], teams["service_name"]))
+        service = st.selectbox("Service", [ALL, *services], key="service", bind="query-params",
+                               format_func=lambda s: "All services" if s == ALL else services.get(s, s))
+        in_service = teams if service == ALL else teams[teams["service_id"] == service]
+        names = dict(zip(in_service["team_id"], in_service["team_name"]))
+        team = st.selectbox("Team", [ALL, *names], key="team", bind="query-params",
+                            format_func=lambda t: "All teams" if t == ALL else names.get(t, t))
+    if team != ALL:
+        scope = Scope((team,))
+    elif service != ALL:
+        scope = Scope(tuple(in_service["team_id"]))
+    else:
+        scope = Scope()
+    filters = Filters(snapshot, period, service, team, teams, scope)
+    st.session_state[FILTERS_KEY] = filters
+    return filters
+
+
+def filters() -> Filters | None:
+    """The filters the sidebar drew on this run (None when there is no usable snapshot)."""
+    return st.session_state.get(FILTERS_KEY)
+
+
+def header(current: Filters | None) -> None:
+    """As-at date, and plain words when the data is stale, synthetic or incomplete."""
+    la = settings()
+    if current is None:
+        return
+    snap = current.snapshot
+    st.caption(f"{la.name} children's services · data as at **{snap.as_at:%d %B %Y}** · "
+               f"period {current.period} · {current.scope_label}")
+    if snap.synthetic:
+        st.info("Synthetic demo data: no real child is represented. Figures illustrate the dashboard only.",
+                icon=":material/science:")
+    age = (dt.date.today() - snap.as_at).days
+    stale_after = int(la.standards.get("stale_after_days", 35))
+    if age > stale_after:
+        st.warning(f"Stale: this snapshot was taken {age} days ago (more than {stale_after}). "
+                   "Figures may have changed since.", icon=":material/schedule:")
+    absent = sorted(database(snap).absent_tables)
+    if absent:
+        st.warning("Missing from this snapshot: " + ", ".join(absent) +
+                   ". Indicators that need them are shown as unavailable, not as zero.",
+                   icon=":material/help:")
+
+
+def empty_state() -> None:
+    """What to do when no snapshot can be served, and why earlier ones were refused."""
+    st.title("No data loaded yet")
+    st.info(f"There is no usable snapshot under `{data_root()}`. To load data, {HOW_TO_LOAD}.")
+    refused = [s for s in _snapshots(str(data_root())) if not s.usable]
+    for snap in refused:
+        with st.expander(f"Snapshot {snap.id} was refused"):
+            for problem in snap.report.errors:
+                st.write(f"- {problem}")
+
+
+# ---------------------------------------------------------------- drawing helpers
+
+def definition_popover(indicator: indicators.Indicator) -> None:
+    with st.popover("Definition", icon=":material/info:"):
+        st.markdown(f"**{indicator.title}** (`{indicator.id}`)")
+        st.write(indicator.definition)
+        st.caption(f"Unit: {indicator.unit_label} · {indicator.better} · team: {indicator.team_rule}"
+                   + (f" · source: {indicator.source}" if indicator.source else ""))
+
+
+def format_value(indicator: indicators.Indicator, value) -> str:
+    if value is None or pd.isna(value):
+        return "no data"
+    if indicator.unit == indicators.PERCENT:
+        return f"{value:.1f}%"
+    if indicator.unit in (indicators.RATE_PER_10K, indicators.MEAN, indicators.FTE):
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
+def n_caption(indicator: indicators.Indicator, row: pd.Series) -> str:
+    if row.get("unavailable"):
+        return f"Unavailable: {row['unavailable']}"
+    if indicator.unit == indicators.PERCENT:
+        return f"{row['numerator']:,.0f} of {row['denominator']:,.0f} {indicator.denominator_label}".strip()
+    return f"n = {row['numerator']:,.0f} {indicator.numerator_label}".strip()
+
+
+def headline(filters: Filters, indicator_id: str) -> None:
+    """One indicator's value for the period with its n, target and definition."""
+    indicator = indicators.get(indicator_id)
+    row = indicator_frame(filters, indicator_id, [filters.period]).iloc[0]
+    target = settings().targets.get(indicator_id)
+    with st.container(border=True):
+        label = indicator.title + (" (at period end)" if indicator.kind == "stock" else "")
+        st.metric(label, format_value(indicator, row["value"]),
+                  help=indicator.definition)
+        st.caption(n_caption(indicator, row) +
+                   (f" · target {target.value:g}" if target else "") + f" · {indicator.better}")
+        definition_popover(indicator)
+
+
+def chart_or_table(chart, table: pd.DataFrame, key: str) -> None:
+    """A chart with a switch to its table: colour is never the only way in."""
+    as_table = st.toggle("Show as table", key=f"table_{key}")
+    if as_table:
+        st.dataframe(table, hide_index=True, width="stretch")
+    else:
+        st.altair_chart(chart, width="stretch")
+
+
+def monthly_series(filters: Filters, indicator_id: str) -> None:
+    """The indicator month by month across the period, with its target, as chart or table."""
+    indicator = indicators.get(indicator_id)
+    frame = indicator_frame(filters, indicator_id, months(filters.period.start, filters.period.end))
+    st.markdown(f"**{indicator.title}**, month by month")
+    if frame["unavailable"].notna().any():
+        st.warning(f"Unavailable: {frame['unavailable'].dropna().iloc[0]}")
+        return
+    table = frame[["from", "to", "numerator", "denominator", "value"]]
+    chart_or_table(series_chart(frame, indicator, settings().targets.get(indicator_id)), table,
+                   key=f"series_{indicator_id}")
+
+
+def by_team(filters: Filters, indicator_id: str) -> None:
+    """Value and n per team for the period."""
+    indicator = indicators.get(indicator_id)
+    frame = indicator_frame(filters, indicator_id, [filters.period], by_team=True)
+    st.markdown(f"**{indicator.title}** by team")
+    if frame["unavailable"].notna().any():
+        st.warning(f"Unavailable: {frame['unavailable'].dropna().iloc[0]}")
+        return
+    if frame.empty:
+        st.write("No cases in this period.")
+        return
+    frame = frame.assign(team_name=frame["team"].map(filters.team_name))
+    table = frame[["team", "team_name", "numerator", "denominator", "value"]]
+    chart_or_table(team_bar_chart(frame, indicator), table, key=f"team_{indicator_id}")
+
+
+def coming_soon(items: list[str]) -> None:
+    """For a screen not built yet: say what will be here, never a blank page."""
+    st.info("This screen is being built. It will show:")
+    for item in items:
+        st.markdown(f"- {item}")
