@@ -6,13 +6,16 @@ from torbay_dash import ui
 st.set_page_config(page_title="Children's services performance", page_icon=":material/monitoring:",
                    layout="wide")
 
+# The screens live in views/, not pages/: Streamlit 1.67 still runs a folder named pages/ as a
+# legacy multipage app on each session's first run, so a shared link such as /safeguarding
+# would open the bare page file, without this frame, and lose its filters.
 pages = st.navigation([
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/safeguarding.py", title="Safeguarding", icon=":material/shield:"),
-    st.Page("pages/cared_for.py", title="Cared-for children", icon=":material/home:"),
-    st.Page("pages/workforce.py", title="Workforce", icon=":material/groups:"),
-    st.Page("pages/quality.py", title="Quality assurance", icon=":material/fact_check:"),
-    st.Page("pages/definitions.py", title="Definitions", icon=":material/menu_book:"),
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("views/safeguarding.py", url_path="safeguarding", title="Safeguarding", icon=":material/shield:"),
+    st.Page("views/cared_for.py", url_path="cared-for-children", title="Cared-for children", icon=":material/home:"),
+    st.Page("views/workforce.py", url_path="workforce", title="Workforce", icon=":material/groups:"),
+    st.Page("views/quality.py", url_path="quality-assurance", title="Quality assurance", icon=":material/fact_check:"),
+    st.Page("views/definitions.py", url_path="definitions", title="Definitions", icon=":material/menu_book:"),
 ])
 
 current = ui.sidebar()

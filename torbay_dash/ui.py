@@ -107,13 +107,6 @@ def _teams(root: str, snapshot_id: str, fingerprint: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- sidebar and header
 
-def _format_snapshot(snapshots: dict[str, Snapshot]):
-    def label(snapshot_id: str) -> str:
-        snap = snapshots[snapshot_id]
-        return f"{snap.as_at:%d %b %Y}" + (" (synthetic)" if snap.synthetic else "")
-    return label
-
-
 def sidebar() -> Filters | None:
     """Draw the shared filters, bound to the URL so a copied link reproduces the view."""
     root = str(data_root())
@@ -124,8 +117,9 @@ def sidebar() -> Filters | None:
     by_id = {s.id: s for s in usable}
     with st.sidebar:
         st.subheader("Filters")
+        # Bound widgets put the option's label in the URL, so labels are kept short and stable.
         snapshot_id = st.selectbox("Snapshot (as at)", list(reversed(by_id)), key="as_at",
-                                   format_func=_format_snapshot(by_id), bind="query-params",
+                                   bind="query-params",
                                    help="The extract the figures come from. Only snapshots that passed "
                                         "validation are offered.")
         snapshot = by_id[snapshot_id]
