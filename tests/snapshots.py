@@ -57,3 +57,33 @@ def small_service() -> dict[str, list[dict]]:
              "invo_professional_team": "T_CFC" if i < 4 else "T_ASSESS", "invo_professional_id": f"W{i % 3}",
              "invo_involvement_start_date": f"2020-0{i}-15"} for i in range(1, 6)],
     }
+
+
+def evaluate(folder: Path, tables: dict[str, list[dict]], indicator_id: str, start: str, end: str,
+             by_team: bool = False):
+    """Compute one indicator for one period on hand-built tables; returns the tidy frame."""
+    from torbay_dash.compute import compute
+    from torbay_dash.db import SnapshotDB
+    from torbay_dash.indicators import REGISTRY
+    from torbay_dash.periods import Period
+    from torbay_dash.settings import load_settings
+    from torbay_dash.store import load_snapshot
+
+    write_tables(folder, tables)
+    snapshot = load_snapshot(folder, cache=False)
+    assert snapshot.usable, snapshot.report.problems
+    db = SnapshotDB(snapshot)
+    period = Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    return compute(db, REGISTRY[indicator_id], [period], load_settings(), by_team=by_team)
+
+
+def figures(frame) -> tuple:
+    """(numerator, denominator, value) of a one-row frame, None for nulls."""
+    import pandas as pd
+    row = frame.iloc[0]
+    return tuple(None if pd.isna(row[c]) else row[c] for c in ("numerator", "denominator", "value"))
+
+
+def by_team_figures(frame) -> dict:
+    import pandas as pd
+    return {r.team: (r.numerator, None if pd.isna(r.denominator) else r.denominator) for r in frame.itertuples()}

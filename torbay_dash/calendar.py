@@ -33,7 +33,7 @@ def calendar_frame() -> pd.DataFrame:
     """One row per day: d, is_working_day, wd_index (working days from FIRST_DAY to d inclusive)."""
     days = pd.date_range(FIRST_DAY, LAST_DAY, freq="D")
     hols = pd.to_datetime(sorted(bank_holidays()))
-    working = (days.dayofweek < 5) & ~days.isin(hols)
+    working = (days.day_of_week < 5) & ~days.isin(hols)
     return pd.DataFrame({
         "d": days.date,
         "is_working_day": working,

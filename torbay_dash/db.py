@@ -61,6 +61,8 @@ class SnapshotDB:
             self.tables.add(name)
         if "ssd_involvements" in self.tables:
             self._con.execute(read_sql("allocations"))
+        else:  # no allocations known: every child is UNALLOCATED
+            self._con.execute(read_sql("allocations_empty"))
 
     @property
     def absent_tables(self) -> set[str]:

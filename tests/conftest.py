@@ -1,0 +1,36 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def tmp_root(tmp_path) -> Path:
+    """An empty data root."""
+    root = tmp_path / "data"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture(scope="session")
+def service_root(tmp_path_factory) -> Path:
+    """A data root with one small, valid, synthetic snapshot (see tests/snapshots.py)."""
+    from snapshots import publish, small_service
+    root = tmp_path_factory.mktemp("service") / "data"
+    snapshot = publish(root, "2021-07-31", small_service(), synthetic=True)
+    assert snapshot.usable, snapshot.report.problems
+    shutil.copy(ROOT / "data" / "local_authority.toml", root / "local_authority.toml")
+    return root
+
+
+@pytest.fixture
+def use_data_root(monkeypatch):
+    """Point the app and the CLI at a data root for one test."""
+    def use(root: Path):
+        monkeypatch.setenv("TORBAY_DASH_DATA", str(root))
+        return root
+    return use
