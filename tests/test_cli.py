@@ -1,0 +1,130 @@
+"""The metrics CLI is a contract: its JSON shape, --by team, unavailable tables and exit status 2."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from snapshots import publish, small_service, write_tables
+from torbay_dash.cli import main
+from torbay_dash.indicators import REGISTRY
+
+
+def run(args, capsys):
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_shape_for_a_snapshot_folder(tmp_path, capsys):
+    folder = write_tables(tmp_path / "snap", small_service())
+    code, out, err = run(["metrics", "--data", str(folder), "--from", "2021-01-01", "--to", "2021-06-30"], capsys)
+    assert code == 0, err
+    records = json.loads(out)
+    assert [r["id"] for r in records] == list(REGISTRY)
+    for record in records:
+        assert set(record) == {"id", "from", "to", "numerator", "denominator", "value"}
+        assert (record["from"], record["to"]) == ("2021-01-01", "2021-06-30")
+    by_id = {r["id"]: r for r in records}
+    # small_service: referrals R1..R8 dated 2021-0{1+i%6}-1{i%9}: all eight fall in January to June
+    assert by_id["referrals"] == {"id": "referrals", "from": "2021-01-01", "to": "2021-06-30",
+                                  "numerator": 8, "denominator": None, "value": 8}
+    assert by_id["cla_count"]["value"] == 5
+
+
+def test_by_team(tmp_path, capsys):
+    folder = write_tables(tmp_path / "snap", small_service())
+    code, out, _ = run(["metrics", "--data", str(folder), "--from", "2021-01-01", "--to", "2021-06-30",
+                        "--by", "team", "--ids", "cla_count"], capsys)
+    records = json.loads(out)
+    assert code == 0
+    assert all(set(r) == {"id", "from", "to", "team", "numerator", "denominator", "value"} for r in records)
+    # P1-P3 allocated to T_CFC, P4-P5 to T_ASSESS
+    assert {r["team"]: r["value"] for r in records} == {"T_CFC": 3, "T_ASSESS": 2}
+
+
+def test_absent_table_gives_unavailable(tmp_path, capsys):
+    tables = {k: v for k, v in small_service().items() if k != "ssd_cin_assessments"}
+    folder = write_tables(tmp_path / "snap", tables)
+    code, out, _ = run(["metrics", "--data", str(folder), "--from", "2021-01-01", "--to", "2021-06-30",
+                        "--ids", "assessments_45wd_pct,referrals"], capsys)
+    assert code == 0
+    first, second = json.loads(out)
+    assert first["value"] is None and "ssd_cin_assessments" in first["unavailable"]
+    assert "unavailable" not in second
+
+
+def test_data_root_uses_the_latest_usable_snapshot(tmp_root, capsys):
+    publish(tmp_root, "2021-06-30", small_service())
+    later = write_tables(tmp_root / "snapshots" / "2021-07-31", small_service())
+    (later / "ssd_cin_episodes.parquet").write_bytes(b"PAR1 broken")
+    code, out, _ = run(["metrics", "--data", str(tmp_root), "--from", "2021-01-01", "--to", "2021-06-30",
+                        "--ids", "referrals"], capsys)
+    assert code == 0
+    assert json.loads(out)[0]["value"] == 8
+
+
+def test_csv_format(tmp_path, capsys):
+    folder = write_tables(tmp_path / "snap", small_service())
+    code, out, _ = run(["metrics", "--data", str(folder), "--from", "2021-01-01", "--to", "2021-06-30",
+                        "--ids", "referrals", "--format", "csv"], capsys)
+    assert code == 0
+    assert out.splitlines() == ["id,from,to,numerator,denominator,value,unavailable",
+                                "referrals,2021-01-01,2021-06-30,8,,8,"]
+
+
+def test_monthly_series(tmp_path, capsys):
+    folder = write_tables(tmp_path / "snap", small_service())
+    code, out, _ = run(["metrics", "--data", str(folder), "--from", "2021-01-01", "--to", "2021-06-30",
+                        "--ids", "referrals", "--series", "month"], capsys)
+    records = json.loads(out)
+    assert [r["from"] for r in records] == [f"2021-0{m}-01" for m in range(1, 7)]
+    assert sum(r["value"] for r in records) == 8
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--from", "2021-02-30", "--to", "2021-03-31"], "not a date"),
+    (["--from", "2021-04-01", "--to", "2021-03-31"], "before"),
+    (["--from", "01/04/2021", "--to", "2021-03-31"], "not a date"),
+    (["--from", "2021-01-01", "--to", "2021-03-31", "--ids", "no_such"], "unknown indicator"),
+    (["--from", "2021-01-01", "--to", "2021-03-31", "--format", "xml"], "invalid choice"),
+    (["--to", "2021-03-31"], "required"),
+])
+def test_bad_arguments_exit_2_with_one_line(tmp_path, args, message):
+    folder = write_tables(tmp_path / "snap", small_service())
+    result = subprocess.run([sys.executable, "-m", "torbay_dash", "metrics", "--data", str(folder), *args],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("make_data", ["missing", "empty_root", "corrupt_folder"])
+def test_unreadable_data_exits_2_naming_the_problem(tmp_path, make_data):
+    if make_data == "missing":
+        path = tmp_path / "nowhere"
+    elif make_data == "empty_root":
+        path = tmp_path / "root"
+        (path / "snapshots").mkdir(parents=True)
+    else:
+        path = write_tables(tmp_path / "snap", small_service())
+        (path / "ssd_person.parquet").write_bytes(b"garbage")
+    result = subprocess.run([sys.executable, "-m", "torbay_dash", "metrics", "--data", str(path),
+                             "--from", "2021-01-01", "--to", "2021-03-31"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    if make_data == "corrupt_folder":
+        assert "ssd_person.parquet" in result.stderr
+
+
+def test_snapshots_command_lists_problems(tmp_root, capsys):
+    publish(tmp_root, "2021-06-30", small_service())
+    later = write_tables(tmp_root / "snapshots" / "2021-07-31", small_service())
+    (later / "ssd_person.parquet").write_bytes(b"garbage")
+    code, out, _ = run(["snapshots", "--data", str(tmp_root)], capsys)
+    assert code == 0
+    assert "2021-06-30  usable" in out
+    assert "2021-07-31  NOT USABLE" in out and "ssd_person.parquet" in out
