@@ -18,6 +18,7 @@ pages = st.navigation([
     st.Page("views/definitions.py", url_path="definitions", title="Definitions", icon=":material/menu_book:"),
 ])
 
+ui.first_run()
 current = ui.sidebar()
 ui.header(current)
 pages.run()

@@ -1,4 +1,4 @@
-"""Command line: python -m torbay_dash {metrics, snapshots}.
+"""Command line: python -m torbay_dash {metrics, snapshots, demo, bench}.
 
 `metrics` is a contract used by tests outside this repository: its arguments, its JSON
 keys and its exit status 2 with one line on stderr for bad input must not change.
@@ -21,6 +21,7 @@ from .db import SnapshotDB
 from .periods import Period, months, quarters
 from .settings import load_settings
 from .store import DataError, Store, data_root, open_data
+from .synth import ensure_demo_data, generate, needs_first_run
 
 
 class UsageError(Exception):
@@ -55,7 +56,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     snapshots = sub.add_parser("snapshots", help="list snapshots and what is wrong with them")
     snapshots.add_argument("--data", help="data root (default: the project's data root)")
+
+    demo = sub.add_parser("demo", help="generate the synthetic demo data (no real child involved)")
+    demo.add_argument("--out", help="data root to write into (default: the project's data root)")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--scale", type=_positive, default=1.0, help="1 = Torbay; 300 is about England")
+    demo.add_argument("--snapshots", choices=["monthly", "latest"], default="monthly",
+                      help="a snapshot at each month end 2019-04-30..2021-07-31, or only the last")
+
+    bench = sub.add_parser("bench", help="time the demo generator and the indicators; prints timings and ratios")
+    bench.add_argument("--scales", default="1,2,4", help="comma-separated scales for the generator (latest snapshot)")
+    bench.add_argument("--monthly", action="store_true", help="also time all monthly snapshots at scale 1")
     return parser
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
 
 
 def _number(value):
@@ -89,6 +111,8 @@ def run_metrics(args) -> int:
     unknown = [i for i in ids if i not in indicators.REGISTRY]
     if unknown:
         raise UsageError(f"unknown indicator id(s): {', '.join(unknown)}")
+    if args.data is None and needs_first_run():
+        ensure_demo_data(progress=lambda message: print(message, file=sys.stderr))
     snapshot = open_data(args.data)
     settings = load_settings(data_root(args.data))
     whole = Period(args.start, args.end)
@@ -129,10 +153,30 @@ def run_snapshots(args) -> int:
     return 0
 
 
+def run_demo(args) -> int:
+    published = generate(args.out, seed=args.seed, scale=args.scale, snapshots=args.snapshots, progress=print)
+    print(f"{len(published)} snapshot(s) in {Store(args.out).snapshots_dir}, "
+          f"{published[0].id} to {published[-1].id}")
+    return 0
+
+
+def run_bench(args) -> int:
+    from .bench import run
+    scales = [_positive(s) for s in args.scales.split(",") if s.strip()]
+    run(scales, monthly=args.monthly)
+    return 0
+
+
+COMMANDS = {"metrics": run_metrics, "snapshots": run_snapshots, "demo": run_demo, "bench": run_bench}
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"metrics": run_metrics, "snapshots": run_snapshots}[args.command](args)
+        return COMMANDS[args.command](args)
+    except argparse.ArgumentTypeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except (UsageError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

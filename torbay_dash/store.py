@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from . import contract
 from .casting import cast_expression, quote_identifier, quote_literal
@@ -30,8 +32,8 @@ VALIDATION = "validation.json"
 # snapshot is refused. Below it the rows are reported and left out of indicators.
 MAX_BAD_ROW_SHARE = 0.01
 ROW_EXAMPLES = 5
-HOW_TO_LOAD = ("put a snapshot folder of Parquet tables at <data root>/snapshots/<YYYY-MM-DD>/ "
-               "(see README, 'Data layout')")
+HOW_TO_LOAD = ("build the demo data with `python -m torbay_dash demo`, or put a snapshot folder of "
+               "Parquet tables at <data root>/snapshots/<YYYY-MM-DD>/ (see README, 'Data layout')")
 
 
 class DataError(Exception):
@@ -157,31 +159,36 @@ def _validate_table(con: duckdb.DuckDBPyConnection, path: Path, table: contract.
         return n_rows, problems
 
     limit = max(1, int(n_rows * MAX_BAD_ROW_SHARE))
+    key = quote_identifier(table.key)
+    # One scan counts every kind of bad row; row numbers are fetched only for what is found.
+    unreadable = {}
     for col in table.columns:
         expr = cast_expression(col.name, col.type, source_types[col.name])
-        bad = con.execute(
-            f"SELECT file_row_number + 1 FROM {source} "
-            f"WHERE {quote_identifier(col.name)} IS NOT NULL AND ({expr}) IS NULL ORDER BY 1").fetchall()
-        if bad:
-            severity = "error" if len(bad) > limit else "warning"
-            problems.append(Problem(severity, name, table.name, col.name,
-                                    f"{len(bad)} value(s) cannot be read as {col.type}",
-                                    [r[0] for r in bad[:ROW_EXAMPLES]]))
+        if expr != quote_identifier(col.name):  # the file's type is not already the contract's
+            unreadable[col.name] = f"{quote_identifier(col.name)} IS NOT NULL AND ({expr}) IS NULL"
+    counts = [f"count(*) FILTER (WHERE {cond})" for cond in unreadable.values()]
+    counts.append(f"count(*) FILTER (WHERE {key} IS NULL)")
+    found = con.execute(f"SELECT {', '.join(counts)} FROM {source}").fetchone()
+    duplicated = con.execute(
+        f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {source} WHERE {key} IS NOT NULL "
+        f"GROUP BY {key} HAVING count(*) > 1)").fetchone()[0]
 
-    key = quote_identifier(table.key)
-    dupes = con.execute(
-        f"SELECT file_row_number + 1 FROM (SELECT file_row_number, count(*) OVER (PARTITION BY {key}) AS n, "
-        f"{key} AS k FROM {source}) WHERE n > 1 AND k IS NOT NULL ORDER BY 1").fetchall()
-    if dupes:
-        severity = "error" if len(dupes) > limit else "warning"
-        problems.append(Problem(severity, name, table.name, table.key,
-                                f"{len(dupes)} row(s) share an id that should be unique",
-                                [r[0] for r in dupes[:ROW_EXAMPLES]]))
-    nulls = con.execute(f"SELECT file_row_number + 1 FROM {source} WHERE {key} IS NULL ORDER BY 1").fetchall()
-    if nulls:
-        severity = "error" if len(nulls) > limit else "warning"
-        problems.append(Problem(severity, name, table.name, table.key, f"{len(nulls)} row(s) have no id",
-                                [r[0] for r in nulls[:ROW_EXAMPLES]]))
+    def examples(condition: str) -> list[int]:
+        rows = con.execute(f"SELECT file_row_number + 1 FROM {source} WHERE {condition} "
+                           f"ORDER BY 1 LIMIT {ROW_EXAMPLES}").fetchall()
+        return [r[0] for r in rows]
+
+    def report(n_bad: int, column: str, message: str, condition: str) -> None:
+        if n_bad:
+            severity = "error" if n_bad > limit else "warning"
+            problems.append(Problem(severity, name, table.name, column, message, examples(condition)))
+
+    for (column, condition), n_bad in zip(unreadable.items(), found[:-1]):
+        col_type = table.column(column).type
+        report(n_bad, column, f"{n_bad} value(s) cannot be read as {col_type}", condition)
+    report(int(duplicated), table.key, f"{int(duplicated)} row(s) share an id that should be unique",
+           f"{key} IN (SELECT {key} FROM {source} GROUP BY {key} HAVING count(*) > 1)")
+    report(found[-1], table.key, f"{found[-1]} row(s) have no id", f"{key} IS NULL")
     return n_rows, problems
 
 
@@ -265,23 +272,29 @@ class Store:
             raise DataError(f"no snapshot dated {as_at} in {self.snapshots_dir}")
         return load_snapshot(folder)
 
-    def publish(self, as_at: dt.date, tables: dict[str, pd.DataFrame], manifest: dict) -> Snapshot:
-        """Write a snapshot beside the others and swap it in only if it validates.
-
-        A refused snapshot goes to ``rejected/`` with its report; the snapshot it would
-        have replaced stays untouched.
-        """
+    def begin(self, as_at: dt.date) -> Path:
+        """A private staging folder beside the snapshots, to write a new snapshot's tables into."""
         self.snapshots_dir.mkdir(parents=True, exist_ok=True)
         staging = self.snapshots_dir / f".incoming-{as_at}-{uuid.uuid4().hex[:8]}"
         staging.mkdir()
+        return staging
+
+    def commit(self, staging: Path, as_at: dt.date, manifest: dict) -> Snapshot:
+        """Validate a staged snapshot and swap it in only if it is usable.
+
+        A refused snapshot moves to ``rejected/`` with its report; the snapshot it would
+        have replaced stays untouched.
+        """
         try:
-            for name, frame in tables.items():
-                frame.to_parquet(staging / f"{name}.parquet", index=False)
-            full_manifest = {
-                "as_at": as_at.isoformat(), "schema_version": contract.SCHEMA_VERSION,
-                "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "synthetic": False, "row_counts": {n: len(f) for n, f in tables.items()}, **manifest}
-            (staging / MANIFEST).write_text(json.dumps(full_manifest, indent=1))
+            row_counts = {f.stem: pq.ParquetFile(f).metadata.num_rows for f in sorted(staging.glob("*.parquet"))}
+        except (OSError, pa.ArrowInvalid):
+            row_counts = {}
+        full_manifest = {
+            "as_at": as_at.isoformat(), "schema_version": contract.SCHEMA_VERSION,
+            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "synthetic": False, "row_counts": row_counts, **manifest}
+        try:
+            (staging / MANIFEST).write_text(json.dumps(full_manifest, indent=1, default=str))
             snapshot = load_snapshot(staging)
             if not snapshot.usable:
                 rejected = self.root / "rejected" / f"{as_at}-{uuid.uuid4().hex[:8]}"
@@ -300,6 +313,17 @@ class Store:
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+
+    def publish(self, as_at: dt.date, tables: dict[str, pd.DataFrame], manifest: dict) -> Snapshot:
+        """Write a snapshot's tables and commit it (see commit)."""
+        staging = self.begin(as_at)
+        try:
+            for name, frame in tables.items():
+                frame.to_parquet(staging / f"{name}.parquet", index=False)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return self.commit(staging, as_at, manifest)
 
 
 def open_data(path: str | os.PathLike | None, as_at: str | None = None) -> Snapshot:

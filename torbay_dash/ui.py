@@ -18,6 +18,7 @@ from .db import SnapshotDB, read_sql
 from .periods import PRESETS, Period, months, preset_period
 from .settings import LocalAuthority, load_settings
 from .store import HOW_TO_LOAD, Snapshot, Store, data_root
+from .synth import ensure_demo_data, needs_first_run
 
 ALL = "__all__"
 FILTERS_KEY = "_torbay_filters"
@@ -106,6 +107,23 @@ def _teams(root: str, snapshot_id: str, fingerprint: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- sidebar and header
+
+def first_run() -> None:
+    """On a fresh machine, build the demo data into the project's data root, showing progress."""
+    root = data_root()
+    if any(s.usable for s in _snapshots(str(root))) or not needs_first_run(root):
+        return
+    with st.status("First run: building the synthetic demo data…", expanded=True) as status:
+        try:
+            ensure_demo_data(root, progress=status.write)
+        except Exception as exc:  # say what went wrong; the empty state explains how to load data
+            status.update(label="The demo data could not be built", state="error")
+            st.error(f"Building the demo data failed: {exc}. Try `python -m torbay_dash demo`.")
+            return
+        status.update(label="Demo data ready", state="complete")
+    _snapshots.clear()
+    st.rerun()
+
 
 def sidebar() -> Filters | None:
     """Draw the shared filters, bound to the URL so a copied link reproduces the view."""

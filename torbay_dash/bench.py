@@ -1,0 +1,56 @@
+"""Benchmarks: time the demo generator and the indicators, print timings and ratios (never asserted in tests)."""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+import tracemalloc
+
+from . import indicators
+from .compute import compute_many
+from .db import SnapshotDB
+from .periods import Period, months
+from .settings import load_settings
+from .synth import generate
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def run(scales: list[float], monthly: bool = False) -> None:
+    print("Demo generator, latest snapshot only")
+    print(f"{'scale':>8} {'seconds':>9} {'s per unit scale':>17} {'peak MiB (Python)':>18}")
+    base = None
+    for scale in scales:
+        with tempfile.TemporaryDirectory() as root:
+            tracemalloc.start()
+            _, seconds = _timed(lambda: generate(root, scale=scale, snapshots="latest"))
+            peak = tracemalloc.get_traced_memory()[1] / 2 ** 20
+            tracemalloc.stop()
+        per_unit = seconds / scale
+        base = base or per_unit
+        print(f"{scale:>8g} {seconds:>9.2f} {per_unit:>17.2f} {peak:>18.0f}   ratio to first: {per_unit / base:.2f}")
+    with tempfile.TemporaryDirectory() as root:
+        if monthly:
+            snapshots, seconds = _timed(lambda: generate(root, scale=1, snapshots="monthly"))
+            print(f"\nAll {len(snapshots)} monthly snapshots at scale 1: {seconds:.2f} s "
+                  f"({seconds / len(snapshots):.2f} s per snapshot; target under 30 s in all)")
+        else:
+            snapshots = generate(root, scale=1, snapshots="latest")
+        db = SnapshotDB(snapshots[-1])
+        settings = load_settings()
+        ids = list(indicators.REGISTRY)
+        as_at = snapshots[-1].as_at
+        one = [Period(dt.date(as_at.year - 1, as_at.month, 1), as_at)]
+        series = months(dt.date(2019, 4, 1), as_at)
+        _, single = _timed(lambda: compute_many(db, ids, one, settings))
+        _, monthly_series = _timed(lambda: compute_many(db, ids, series, settings))
+        _, by_team = _timed(lambda: compute_many(db, ids, one, settings, by_team=True))
+        print(f"\nIndicators on the scale-1 snapshot ({len(ids)} indicators)")
+        print(f"  one period:              {single * 1000:8.0f} ms")
+        print(f"  {len(series)} monthly periods:      {monthly_series * 1000:8.0f} ms "
+              f"(ratio to one period: {monthly_series / single:.1f})")
+        print(f"  one period by team:      {by_team * 1000:8.0f} ms")
