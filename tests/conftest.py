@@ -34,3 +34,13 @@ def use_data_root(monkeypatch):
         monkeypatch.setenv("TORBAY_DASH_DATA", str(root))
         return root
     return use
+
+
+@pytest.fixture(scope="session")
+def demo_root(tmp_path_factory) -> Path:
+    """The full demo data (seed 42, scale 1, every monthly snapshot), generated once per test run."""
+    from torbay_dash.synth import generate
+    root = tmp_path_factory.mktemp("demo") / "data"
+    generate(root, seed=42, scale=1, snapshots="monthly")
+    shutil.copy(ROOT / "data" / "local_authority.toml", root / "local_authority.toml")
+    return root

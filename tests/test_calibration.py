@@ -1,0 +1,43 @@
+"""The demo data tells the 2021 review's story: each calibration line of the "Synthetic Torbay" issue,
+computed by the dashboard's own indicators on the latest demo snapshot.
+
+Area issues add their lines here as their indicators land.
+"""
+import datetime as dt
+
+import pytest
+
+from torbay_dash.compute import compute
+from torbay_dash.db import SnapshotDB
+from torbay_dash.indicators import REGISTRY
+from torbay_dash.periods import Period
+from torbay_dash.settings import load_settings
+from torbay_dash.store import Store
+
+D = dt.date
+BEFORE_FLOW = Period(D(2019, 4, 1), D(2020, 3, 31))
+NOW_FLOW = Period(D(2020, 8, 1), D(2021, 7, 31))
+FY_2020_21 = Period(D(2020, 4, 1), D(2021, 3, 31))
+BEFORE_STOCK = Period(D(2020, 3, 1), D(2020, 3, 31))
+NOW_STOCK = Period(D(2021, 7, 1), D(2021, 7, 31))
+
+# (indicator, period, target, tolerance, 'points' or 'relative')
+CALIBRATION = [
+    ("cla_count", BEFORE_STOCK, 352, 0.03, "relative"),
+    ("cla_count", NOW_STOCK, 307, 0.03, "relative"),
+    ("assessments_45wd_pct", BEFORE_FLOW, 76.6, 3, "points"),
+    ("assessments_45wd_pct", FY_2020_21, 80.0, 3, "points"),
+]
+
+
+@pytest.fixture(scope="module")
+def latest_db(demo_root):
+    return SnapshotDB(Store(demo_root).latest_usable())
+
+
+@pytest.mark.parametrize("indicator_id, period, target, tolerance, kind", CALIBRATION,
+                         ids=[f"{c[0]}-{c[1].end}" for c in CALIBRATION])
+def test_calibration(latest_db, indicator_id, period, target, tolerance, kind):
+    value = compute(latest_db, REGISTRY[indicator_id], [period], load_settings()).iloc[0]["value"]
+    allowed = target * tolerance if kind == "relative" else tolerance
+    assert abs(value - target) <= allowed, f"{indicator_id} {period}: {value:.1f}, target {target} ± {allowed:g}"
