@@ -220,15 +220,11 @@ def validate_folder(folder: Path) -> ValidationReport:
 def load_snapshot(folder: Path, *, cache: bool = True) -> Snapshot:
     """A snapshot folder with its validation, reusing validation.json while the files are unchanged."""
     folder = Path(folder)
-    try:
-        as_at = dt.date.fromisoformat(folder.name)
-    except ValueError:
-        manifest = _read_json(folder / MANIFEST)
-        try:
-            as_at = dt.date.fromisoformat(str(manifest.get("as_at")))
-        except ValueError:
-            as_at = dt.date.today()
     manifest = _read_json(folder / MANIFEST)
+    try:  # named by its as-at date; a loose folder may say it in its manifest
+        as_at = dt.date.fromisoformat(folder.name if SNAPSHOT_NAME.match(folder.name) else str(manifest.get("as_at")))
+    except ValueError:
+        as_at = dt.date.today()
     report = None
     cached = _read_json(folder / VALIDATION) if cache else {}
     if cached and cached.get("fingerprint") == _fingerprint(folder):
