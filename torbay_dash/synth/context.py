@@ -64,6 +64,8 @@ class IdFactory:
     def new(self, prefix: str, n: int) -> np.ndarray:
         start = self._next.get(prefix, 1)
         self._next[prefix] = start + n
+        if n == 0:
+            return np.array([], dtype=str)
         numbers = np.arange(start, start + n)
         return np.char.add(f"{prefix}{self.chunk}", np.char.zfill(numbers.astype(str), 6))
 
