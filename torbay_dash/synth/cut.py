@@ -50,6 +50,7 @@ TEAM_COLUMNS = {
 }
 
 REFERENCE_TABLES = {"ssd_department"}
+MAX_DUPLICATE_SHARE = 0.003  # duplicated pairs per row present at the first snapshot
 
 
 def arrow_schema(table_name: str) -> pa.Schema:
@@ -87,6 +88,7 @@ def inject_defects(ctx: SynthContext, tables: dict[str, pd.DataFrame]) -> dict[s
     data-quality page know what there is to find).
     """
     share = ctx.config.defect_share
+    first_snapshot = pd.Timestamp(ctx.config.first_snapshot)
     injected: dict[str, dict[str, int]] = {}
     for name, frame in list(tables.items()):
         if name in REFERENCE_TABLES or name == "ssd_person" or len(frame) < 500 or share <= 0:
@@ -110,11 +112,17 @@ def inject_defects(ctx: SynthContext, tables: dict[str, pd.DataFrame]) -> dict[s
             rows = rng.choice(len(frame), size=k, replace=False)
             frame.loc[frame.index[rows], TEAM_COLUMNS[name]] = None
             kinds["missing_team"] = k
+        # Duplicate ids among rows already there at the first snapshot, few enough that no
+        # snapshot passes the validator's allowance (both rows of a pair count against it).
         key = contract.TABLES[name].key
-        rows = rng.choice(len(frame), size=max(1, k // 2), replace=False)
-        tables[name] = pd.concat([frame, frame.iloc[rows]], ignore_index=True)
-        kinds[f"duplicated_{key}"] = len(rows)
-        injected[name] = kinds
+        early = np.flatnonzero((frame["_anchor"].isna() | (frame["_anchor"] <= first_snapshot)).to_numpy())
+        n_dup = min(k // 2, int(len(early) * MAX_DUPLICATE_SHARE))
+        if n_dup:
+            rows = rng.choice(early, size=n_dup, replace=False)
+            tables[name] = pd.concat([frame, frame.iloc[rows]], ignore_index=True)
+            kinds[f"duplicated_{key}"] = n_dup
+        if kinds:
+            injected[name] = kinds
     return injected
 
 

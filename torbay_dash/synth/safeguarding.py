@@ -125,18 +125,6 @@ AGE_WEIGHTS_CP = np.array([28, 7, 7, 7, 7, 5, 5, 5, 5, 5, 3.5, 3.5, 3.5, 3.5, 3.
 FIRST_REFERRAL_FROM = {"returning": 0.25, "contacted": 0.20}
 CHANGE_REASONS = ["WORKER_LEFT", "CASELOAD", "TEAM_TRANSFER"]
 
-# Columns whose value belongs to an event dated in another column of the same row: a
-# snapshot taken before that date should show them null too (an ICPC not yet held has no
-# outcome). The snapshot cutter may read this.
-DATE_DEPENDENT_COLUMNS = {
-    "ssd_cin_episodes": {"cine_close_date": ["cine_close_reason"]},
-    "ssd_cin_assessments": {"cina_assessment_auth_date": ["cina_assessment_outcome_nfa"]},
-    "ssd_s47_enquiry": {"s47e_s47_end_date": ["s47e_s47_nfa"]},
-    "ssd_initial_cp_conference": {"icpc_icpc_date": ["icpc_icpc_outcome_cp_flag", "icpc_cp_plan_id"]},
-    "ssd_pre_proceedings": {"prep_agree_stepdown_issue_date": ["prep_pre_pro_outcome"]},
-    "ssd_involvements": {"invo_involvement_end_date": ["invo_worker_change_reason"]},
-}
-
 
 # ---------------------------------------------------------------------------------------
 # Dates

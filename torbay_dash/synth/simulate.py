@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import cared_for, org, quality, safeguarding, workforce
+from . import allocations, cared_for, org, quality, safeguarding, workforce
 from .context import SynthConfig, SynthContext
 from .people import PersonRegistry
 
 AREAS = (workforce, safeguarding, cared_for, quality)
+RECONCILE_BEFORE = quality  # audits pick cases' allocated workers, so allocations settle first
 
 
 def simulate_chunk(config: SynthConfig, chunk: int = 0, chunk_scale: float = 1.0) -> dict[str, pd.DataFrame]:
@@ -18,6 +19,8 @@ def simulate_chunk(config: SynthConfig, chunk: int = 0, chunk_scale: float = 1.0
     tables: dict[str, pd.DataFrame] = {}
     ctx.tables = tables
     for area in AREAS:
+        if area is RECONCILE_BEFORE:
+            allocations.reconcile(ctx, tables)
         for name, frame in area.simulate(ctx).items():
             # several areas add rows to ssd_involvements; the rest own their tables
             tables[name] = pd.concat([tables[name], frame], ignore_index=True) if name in tables else frame
