@@ -168,9 +168,9 @@ def normalise(name: str, truth: pd.DataFrame) -> pd.DataFrame:
         else:
             text = values.astype("object")
             text = text.where(text.notna(), None)
-            out[col.name] = text.map(lambda v: v if v is None or isinstance(v, str) else str(v)).astype("string[pyarrow]") \
-                if len(text) and not text.map(lambda v: v is None or isinstance(v, str)).all() \
-                else text.astype("string[pyarrow]")
+            if pd.api.types.infer_dtype(text, skipna=True) not in ("string", "empty"):
+                text = text.map(lambda v: v if v is None or isinstance(v, str) else str(v))
+            out[col.name] = text.astype("string[pyarrow]")
     out["_anchor"] = pd.to_datetime(truth["_anchor"]) if "_anchor" in truth else pd.NaT
     out["_lag"] = truth["_lag"].fillna(0).astype(np.int64) if "_lag" in truth else 0
     return pd.DataFrame(out, index=truth.index).reset_index(drop=True)
