@@ -13,18 +13,18 @@ def _axis_title(indicator: Indicator) -> str:
 
 
 def series_chart(frame: pd.DataFrame, indicator: Indicator, target: Target | None = None) -> alt.Chart:
-    """A monthly series as a line with points, the target as a dashed rule with its label.
+    """A monthly series (one row per month) as a line with points, the target as a dashed rule with its label.
 
     Points carry a tooltip with the period, value and n, so nothing depends on colour alone.
     """
-    data = frame.assign(period_end=pd.to_datetime(frame["to"]), n=frame["denominator"].fillna(frame["numerator"]))
+    data = frame.assign(month=pd.to_datetime(frame["from"]), n=frame["denominator"].fillna(frame["numerator"]))
     y = alt.Y("value:Q", title=_axis_title(indicator),
               scale=alt.Scale(domain=[0, 100]) if indicator.unit == PERCENT else alt.Undefined)
     tooltip = [alt.Tooltip("from:T", title="from"), alt.Tooltip("to:T", title="to"),
                alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("numerator:Q", format=",.0f"),
                alt.Tooltip("denominator:Q", format=",.0f")]
     line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(filled=True, size=50)).encode(
-        x=alt.X("period_end:T", title="month ending"), y=y, tooltip=tooltip)
+        x=alt.X("yearmonth(month):T", title="month", axis=alt.Axis(format="%b %Y")), y=y, tooltip=tooltip)
     layers = [line]
     if target is not None:
         rule = pd.DataFrame({"target": [target.value], "label": [f"target {target.value:g}"]})

@@ -97,6 +97,7 @@ def generate(root: str | Path | None = None, seed: int = 42, scale: float = 1.0,
                 raise RuntimeError(f"generated snapshot {as_at} failed validation: "
                                    + "; ".join(str(p) for p in snapshot.report.errors[:3]))
             published.append(snapshot)
+            say(f"published snapshot {as_at} ({len(published)} of {len(dates)})")
         say(f"published {len(published)} snapshot(s) in {time.perf_counter() - started:.1f} s")
         return published
     finally:
