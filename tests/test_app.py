@@ -78,3 +78,26 @@ def test_definitions_work_without_data(tmp_root, use_data_root):
     at = app().switch_page("views/definitions.py").run()
     assert not at.exception
     assert "referrals" in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_demo_data(demo_root, use_data_root, page):
+    use_data_root(demo_root)
+    at = app().switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any("Unavailable" in w.value for w in at.warning)
+
+
+def test_first_run_builds_the_demo_data(tmp_path, monkeypatch):
+    import functools
+
+    import torbay_dash.store
+    import torbay_dash.synth
+    monkeypatch.delenv("TORBAY_DASH_DATA", raising=False)
+    monkeypatch.setattr(torbay_dash.store, "REPO_DATA_ROOT", tmp_path)
+    small = functools.partial(torbay_dash.synth.generate, scale=0.05, snapshots="latest")
+    monkeypatch.setattr(torbay_dash.synth, "generate", small)
+    at = app()
+    assert not at.exception, [e.value for e in at.exception]
+    assert (tmp_path / "snapshots" / "2021-07-31" / "manifest.json").is_file()
+    assert {m.label for m in at.metric} >= {"Referrals", "Children looked after (at period end)"}

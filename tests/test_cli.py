@@ -128,3 +128,24 @@ def test_snapshots_command_lists_problems(tmp_root, capsys):
     assert code == 0
     assert "2021-06-30  usable" in out
     assert "2021-07-31  NOT USABLE" in out and "ssd_person.parquet" in out
+
+
+def test_first_run_builds_the_demo_data_into_the_project_root(tmp_path, monkeypatch, capsys):
+    import functools
+
+    import torbay_dash.store
+    import torbay_dash.synth
+    monkeypatch.delenv("TORBAY_DASH_DATA", raising=False)
+    monkeypatch.setattr(torbay_dash.store, "REPO_DATA_ROOT", tmp_path)
+    monkeypatch.setattr(torbay_dash.synth, "generate",
+                        functools.partial(torbay_dash.synth.generate, scale=0.05, snapshots="latest"))
+    code, out, err = run(["metrics", "--from", "2020-08-01", "--to", "2021-07-31", "--ids", "cla_count"], capsys)
+    assert code == 0, err
+    assert "published" in err  # progress goes to stderr, the JSON to stdout
+    assert json.loads(out)[0]["value"] > 0
+
+
+def test_an_explicit_empty_root_is_not_filled_with_demo_data(tmp_root, capsys):
+    code, _, err = run(["metrics", "--data", str(tmp_root), "--from", "2020-08-01", "--to", "2021-07-31"], capsys)
+    assert code == 2 and "python -m torbay_dash demo" in err
+    assert not (tmp_root / "snapshots").exists()

@@ -5,9 +5,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .store import REPO_DATA_ROOT
-
 SETTINGS_FILE = "local_authority.toml"
+# The repository's own settings: used when a data root has none of its own.
+PROJECT_SETTINGS = Path(__file__).resolve().parents[1] / "data" / SETTINGS_FILE
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class LocalAuthority:
 def load_settings(data_root: Path | None = None) -> LocalAuthority:
     """Settings from the data root's local_authority.toml, else the repository's."""
     candidates = [Path(data_root) / SETTINGS_FILE] if data_root else []
-    candidates.append(REPO_DATA_ROOT / SETTINGS_FILE)
+    candidates.append(PROJECT_SETTINGS)
     path = next(p for p in candidates if p.is_file())
     raw = tomllib.loads(path.read_text())
     authority = raw.get("authority", {})

@@ -120,6 +120,11 @@ def data_root(explicit: str | os.PathLike | None = None) -> Path:
     return REPO_DATA_ROOT
 
 
+def is_project_root(root: str | os.PathLike) -> bool:
+    """Is this the repository's own data root (where first run may build the demo data)?"""
+    return Path(root).resolve() == REPO_DATA_ROOT.resolve()
+
+
 def _fingerprint(folder: Path) -> dict[str, list[int]]:
     out = {}
     for f in sorted(folder.glob("*.parquet")):

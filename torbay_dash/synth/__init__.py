@@ -7,14 +7,14 @@ from __future__ import annotations
 import fcntl
 from pathlib import Path
 
-from ..store import REPO_DATA_ROOT, Store, data_root
+from ..store import Store, data_root, is_project_root
 from .generate import Progress, generate
 
 
 def needs_first_run(root: Path | None = None) -> bool:
     """True when the project's own data root holds no usable snapshot (an explicit root is left alone)."""
     root = data_root(root)
-    return root.resolve() == REPO_DATA_ROOT.resolve() and Store(root).latest_usable() is None
+    return is_project_root(root) and Store(root).latest_usable() is None
 
 
 def ensure_demo_data(root: Path | None = None, progress: Progress | None = None) -> bool:
