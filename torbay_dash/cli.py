@@ -22,6 +22,7 @@ from .periods import Period, months, quarters
 from .settings import load_settings
 from .store import DataError, Store, data_root, open_data
 from .synth import ensure_demo_data, generate, needs_first_run
+from .synth.context import SynthConfig
 
 
 class UsageError(Exception):
@@ -63,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=_positive, default=1.0, help="1 = Torbay; 300 is about England")
     demo.add_argument("--snapshots", choices=["monthly", "latest"], default="monthly",
                       help="a snapshot at each month end 2019-04-30..2021-07-31, or only the last")
+    demo.add_argument("--defect-share", type=float, default=SynthConfig.defect_share,
+                      help="share of rows given a real-extract defect (end before start, missing team, "
+                           "duplicated id); 0 for none")
 
     bench = sub.add_parser("bench", help="time the demo generator and the indicators; prints timings and ratios")
     bench.add_argument("--scales", default="1,2,4", help="comma-separated scales for the generator (latest snapshot)")
@@ -154,7 +158,10 @@ def run_snapshots(args) -> int:
 
 
 def run_demo(args) -> int:
-    published = generate(args.out, seed=args.seed, scale=args.scale, snapshots=args.snapshots, progress=print)
+    if not 0 <= args.defect_share <= 0.05:
+        raise UsageError("--defect-share must be between 0 and 0.05: real extracts have a few defects, not many")
+    config = SynthConfig(seed=args.seed, scale=args.scale, defect_share=args.defect_share)
+    published = generate(args.out, snapshots=args.snapshots, progress=print, config=config)
     print(f"{len(published)} snapshot(s) in {Store(args.out).snapshots_dir}, "
           f"{published[0].id} to {published[-1].id}")
     return 0

@@ -6,8 +6,8 @@ import pandas as pd
 
 from .context import SynthContext, from_days
 
-# CIN census ethnicity codes with shares for children known to social care in Torbay (synthetic)
-ETHNICITY = {"WBRI": 0.915, "WOTH": 0.02, "WIRI": 0.003, "WROM": 0.002, "MWBC": 0.012, "MWBA": 0.006,
+# CIN census ethnicity codes with shares (synthetic; Torbay's children are about 95% White British)
+ETHNICITY = {"WBRI": 0.945, "WOTH": 0.02, "WIRI": 0.003, "WROM": 0.002, "MWBC": 0.012, "MWBA": 0.006,
              "MWAS": 0.006, "MOTH": 0.01, "AOTH": 0.004, "APKN": 0.002, "BAFR": 0.004, "BOTH": 0.002,
              "CHNE": 0.002, "OOTH": 0.004, "NOBT": 0.008}
 
