@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from snapshots import publish, small_service, write_tables
+from torbay_dash.frames import contract_frame
 from torbay_dash.store import DataError, Store, load_snapshot, open_data, validate_folder
 
 
@@ -52,7 +53,6 @@ def test_publishing_a_bad_extract_leaves_the_good_one_untouched(tmp_root):
     before = {p.name: p.read_bytes() for p in good.path.glob("*.parquet")}
     tables = small_service()
     tables["ssd_cin_episodes"] = [dict(r, cine_referral_id="R1") for r in tables["ssd_cin_episodes"]]  # all one id
-    from torbay_dash.frames import contract_frame
     frames = {n: contract_frame(n, rows) for n, rows in tables.items()}
     result = Store(tmp_root).publish(dt.date(2021, 7, 31), frames, {"source": "bad extract"})
     assert not result.usable
@@ -137,3 +137,51 @@ def test_non_contract_files_are_ignored_with_a_note(tmp_path):
     report = validate_folder(folder)
     assert report.usable and report.tables == {"ssd_person": 1}
     assert report.warnings[0].file == "notes.parquet"
+
+
+def test_leftovers_of_an_interrupted_writer_are_cleared(tmp_root):
+    import os
+    import time
+    good = _good(tmp_root, "2021-06-30")
+    snapshots = tmp_root / "snapshots"
+    # a swap that died between its two renames: the good snapshot sits under .retired-*
+    good.path.rename(snapshots / ".retired-2021-06-30-abcd1234")
+    stale = snapshots / ".incoming-2021-07-31-dead0000"
+    stale.mkdir()
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    fresh = snapshots / ".incoming-2021-07-31-live0000"  # another writer, still working
+    fresh.mkdir()
+    assert Store(tmp_root).latest_usable() is None
+    Store(tmp_root).tidy()
+    assert Store(tmp_root).latest_usable().id == "2021-06-30"
+    assert not stale.exists() and fresh.exists()
+
+
+def test_validation_is_redone_when_the_rules_change(tmp_root):
+    snapshot = _good(tmp_root, "2021-07-31")
+    cached = json.loads((snapshot.path / "validation.json").read_text())
+    cached["validator"] = 1
+    cached["usable"] = False  # what an older validator concluded
+    (snapshot.path / "validation.json").write_text(json.dumps(cached))
+    assert load_snapshot(snapshot.path).usable
+
+
+def test_a_damaged_data_page_is_found_by_validation(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    folder = tmp_path / "2021-07-31"
+    folder.mkdir()
+    n = 3000
+    frame = contract_frame("ssd_person", [{"pers_person_id": f"P{i}", "pers_sex": "F"} for i in range(n)])
+    frame["pers_dob"] = pd.Series(pd.date_range("2005-01-01", periods=n).date, dtype="date32[pyarrow]")
+    path = folder / "ssd_person.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, compression="NONE", use_dictionary=False)
+    column = pq.ParquetFile(path).metadata.row_group(0).column(3)  # pers_dob
+    data = bytearray(path.read_bytes())
+    for k in range(column.data_page_offset, column.data_page_offset + 8):
+        data[k] ^= 0xFF  # flip the page header: the footer still reads, the values do not
+    path.write_bytes(bytes(data))
+    report = validate_folder(folder)
+    assert not report.usable
+    assert "damaged" in report.errors[0].message and report.errors[0].file == "ssd_person.parquet"

@@ -13,8 +13,8 @@ from functools import lru_cache
 import holidays
 import pandas as pd
 
-FIRST_DAY = dt.date(2000, 1, 1)
-LAST_DAY = dt.date(2040, 12, 31)
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
 
 
 @lru_cache(maxsize=1)

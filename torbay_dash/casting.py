@@ -13,6 +13,18 @@ def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def unreadable_condition(column: str, logical_type: str, source_type: str) -> str | None:
+    """SQL true where a value is present but cannot be read as its contract type; None if none can fail."""
+    expr = cast_expression(column, logical_type, source_type)
+    if expr == quote_identifier(column):
+        return None
+    return f"({quote_identifier(column)} IS NOT NULL AND ({expr}) IS NULL)"
+
+
+# Timestamps with a time zone become dates in England's local time, whatever the machine's zone.
+SESSION_SETUP = "SET TimeZone = 'Europe/London'"
+
+
 def quote_literal(text: str) -> str:
     """A SQL string literal; used only for file paths in view definitions (DDL takes no parameters)."""
     return "'" + text.replace("'", "''") + "'"
@@ -32,6 +44,8 @@ def cast_expression(column: str, logical_type: str, source_type: str) -> str:
         return (f"COALESCE(TRY_CAST({text} AS DATE), "
                 f"TRY_CAST(TRY_STRPTIME({text}, '%d/%m/%Y') AS DATE), "
                 f"TRY_CAST(TRY_CAST({text} AS TIMESTAMP) AS DATE))")
+    if logical_type == FLAG and source_type == "BOOLEAN":
+        return f"CASE WHEN {col} THEN 'Y' WHEN NOT {col} THEN 'N' END"
     if logical_type in (ID, CODE, FLAG, TEXT):
         if source_type in ("DOUBLE", "FLOAT") and logical_type == ID:
             # 12.0 read from a spreadsheet is the id '12'

@@ -16,6 +16,7 @@ import sys
 import duckdb
 
 from . import indicators
+from .calendar import FIRST_DAY, LAST_DAY
 from .compute import compute_many
 from .db import SnapshotDB
 from .periods import Period, months, quarters
@@ -36,9 +37,12 @@ class _Parser(argparse.ArgumentParser):
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        value = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"{text} is outside the calendar ({FIRST_DAY}..{LAST_DAY})")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,7 +115,9 @@ def _records(frame, by_team: bool) -> list[dict]:
 def run_metrics(args) -> int:
     if args.end < args.start:
         raise UsageError(f"--to {args.end} is before --from {args.start}")
-    ids = [i.strip() for i in args.ids.split(",") if i.strip()] if args.ids else list(indicators.REGISTRY)
+    ids = [i.strip() for i in args.ids.split(",") if i.strip()] if args.ids is not None else list(indicators.REGISTRY)
+    if not ids:
+        raise UsageError("--ids names no indicator")
     unknown = [i for i in ids if i not in indicators.REGISTRY]
     if unknown:
         raise UsageError(f"unknown indicator id(s): {', '.join(unknown)}")

@@ -86,15 +86,7 @@ def compute(db: SnapshotDB, indicator: Indicator, periods: list[Period], setting
         return pd.DataFrame([{"id": indicator.id, "from": p.start, "to": p.end, "team": None,
                               "numerator": None, "denominator": None, "value": None,
                               "unavailable": reason} for p in periods], columns=TIDY_COLUMNS)
-    if by_team:
-        aggregate = ("SELECT period_from, period_to, team, sum(numerator) AS numerator, "
-                     "sum(denominator) AS denominator FROM scoped GROUP BY ALL ORDER BY ALL")
-    else:
-        aggregate = ("SELECT p.period_from, p.period_to, NULL AS team, "
-                     "coalesce(sum(s.numerator), 0) AS numerator, "
-                     "CASE WHEN count(s.unit_id) = 0 THEN 0 ELSE sum(s.denominator) END AS denominator "
-                     "FROM periods AS p LEFT JOIN scoped AS s USING (period_from, period_to) "
-                     "GROUP BY ALL ORDER BY ALL")
+    aggregate = read_sql("aggregate_by_team" if by_team else "aggregate_overall")
     frame = db.query(_units_sql(indicator) + "\n" + aggregate,
                      _params(indicator, settings, scope), {"periods": periods_frame(periods)})
     frame = frame.rename(columns={"period_from": "from", "period_to": "to"})

@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import contract
 from .calendar import calendar_frame
-from .casting import cast_expression, quote_identifier, quote_literal
+from .casting import SESSION_SETUP, cast_expression, quote_identifier, quote_literal, unreadable_condition
 from .store import Snapshot
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -27,16 +27,27 @@ def read_sql(name: str) -> str:
 
 
 def _view_sql(table: contract.Table, path: Path, source_types: dict[str, str]) -> str:
+    """A table's view: contract columns cast to contract types, bad rows left out.
+
+    Bad rows are those with a value that cannot be read (an unreadable end date must not
+    make an episode look open), an end before its start, or a repeat of an id already
+    seen (the first row in the file wins). The data-quality report lists them all.
+    """
     columns = ",\n  ".join(
         f"{cast_expression(c.name, c.type, source_types[c.name])} AS {quote_identifier(c.name)}"
         for c in table.columns)
-    order_checks = [c for c in contract.DATE_ORDER_CHECKS if c.table == table.name]
-    where = " AND ".join(
-        f"NOT coalesce({quote_identifier(c.end)} < {quote_identifier(c.start)}, false)" for c in order_checks)
-    inner = f"SELECT\n  {columns}\nFROM read_parquet({quote_literal(str(path))})"
-    if where:
-        return f"SELECT * FROM ({inner}) WHERE {where}"
-    return inner
+    unreadable = [cond for c in table.columns
+                  if (cond := unreadable_condition(c.name, c.type, source_types[c.name]))]
+    order_checks = [f"NOT coalesce({quote_identifier(c.end)} < {quote_identifier(c.start)}, false)"
+                    for c in contract.DATE_ORDER_CHECKS if c.table == table.name]
+    key = quote_identifier(table.key)
+    raw = f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
+    readable = f"WHERE NOT ({' OR '.join(unreadable)})" if unreadable else ""
+    where = f"WHERE {' AND '.join(order_checks)}" if order_checks else ""
+    return (f"SELECT * EXCLUDE (file_row_number) FROM (\n"
+            f"SELECT\n  {columns},\n  file_row_number\nFROM {raw}\n{readable}\n"
+            f"QUALIFY {key} IS NULL OR row_number() OVER (PARTITION BY {key} ORDER BY file_row_number) = 1\n"
+            f") {where}")
 
 
 class SnapshotDB:
@@ -45,6 +56,7 @@ class SnapshotDB:
     def __init__(self, snapshot: Snapshot):
         self.snapshot = snapshot
         self._con = duckdb.connect()
+        self._con.execute(SESSION_SETUP)
         self._lock = threading.Lock()
         self._con.register("calendar_frame", calendar_frame())
         self._con.execute("CREATE TABLE calendar AS SELECT CAST(d AS DATE) AS d, is_working_day, "
@@ -70,7 +82,9 @@ class SnapshotDB:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
-            return self._con.cursor()
+            cur = self._con.cursor()
+        cur.execute(SESSION_SETUP)
+        return cur
 
     def query(self, sql: str, params: dict | list | None = None,
               frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import contract
-from .casting import cast_expression, quote_identifier, quote_literal
+from .casting import SESSION_SETUP, quote_identifier, quote_literal, unreadable_condition
 
 DATA_ROOT_ENV = "TORBAY_DASH_DATA"
 REPO_DATA_ROOT = Path(__file__).resolve().parents[1] / "data"
@@ -32,6 +33,9 @@ VALIDATION = "validation.json"
 # snapshot is refused. Below it the rows are reported and left out of indicators.
 MAX_BAD_ROW_SHARE = 0.01
 ROW_EXAMPLES = 5
+# Bump when validation rules change, so cached reports of old snapshots are redone.
+VALIDATOR_VERSION = 2
+STALE_STAGING_SECONDS = 3600  # a staging folder untouched this long belongs to a writer that died
 HOW_TO_LOAD = ("build the demo data with `python -m torbay_dash demo`, or put a snapshot folder of "
                "Parquet tables at <data root>/snapshots/<YYYY-MM-DD>/ (see README, 'Data layout')")
 
@@ -47,7 +51,8 @@ class Problem:
     table: str
     column: str | None
     message: str
-    rows: list[int] = field(default_factory=list)  # 1-based row numbers in the file
+    rows: list[int] = field(default_factory=list)  # 1-based row numbers in the file (the first few)
+    n_rows: int = 0                                  # how many rows are affected in all
 
     def __str__(self) -> str:
         where = f"{self.file}: table {self.table}"
@@ -55,7 +60,8 @@ class Problem:
             where += f", column {self.column}"
         rows = ""
         if self.rows:
-            rows = f" (rows {', '.join(map(str, self.rows))}{'…' if len(self.rows) >= ROW_EXAMPLES else ''})"
+            more = " and more" if self.n_rows > len(self.rows) else ""
+            rows = f" (rows {', '.join(map(str, self.rows))}{more})"
         return f"{where}: {self.message}{rows}"
 
 
@@ -75,7 +81,8 @@ class ValidationReport:
         return [p for p in self.problems if p.severity == "warning"]
 
     def to_json(self) -> dict:
-        return {"usable": self.usable, "tables": self.tables, "fingerprint": self.fingerprint,
+        return {"validator": VALIDATOR_VERSION, "schema_version": contract.SCHEMA_VERSION,
+                "usable": self.usable, "tables": self.tables, "fingerprint": self.fingerprint,
                 "problems": [asdict(p) for p in self.problems]}
 
     @classmethod
@@ -168,12 +175,22 @@ def _validate_table(con: duckdb.DuckDBPyConnection, path: Path, table: contract.
     # One scan counts every kind of bad row; row numbers are fetched only for what is found.
     unreadable = {}
     for col in table.columns:
-        expr = cast_expression(col.name, col.type, source_types[col.name])
-        if expr != quote_identifier(col.name):  # the file's type is not already the contract's
-            unreadable[col.name] = f"{quote_identifier(col.name)} IS NOT NULL AND ({expr}) IS NULL"
+        condition = unreadable_condition(col.name, col.type, source_types[col.name])
+        if condition:
+            unreadable[col.name] = condition
     counts = [f"count(*) FILTER (WHERE {cond})" for cond in unreadable.values()]
     counts.append(f"count(*) FILTER (WHERE {key} IS NULL)")
-    found = con.execute(f"SELECT {', '.join(counts)} FROM {source}").fetchone()
+    # Hashing every column makes this one scan decode every value, so a damaged
+    # data page is found here rather than by a user's query later.
+    counts.extend(f"max(hash({quote_identifier(c)}))" for c in source_types if c != "file_row_number")
+    try:
+        found = con.execute(f"SELECT {', '.join(counts)} FROM {source}").fetchone()
+    except duckdb.Error as exc:
+        first_line = str(exc).strip().splitlines()[0][:200]
+        return None, problems + [Problem("error", name, table.name, None,
+                                         f"the file is damaged: its values cannot be read ({first_line}); "
+                                         "re-export it")]
+    found = found[:len(unreadable) + 1]
     duplicated = con.execute(
         f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {source} WHERE {key} IS NOT NULL "
         f"GROUP BY {key} HAVING count(*) > 1)").fetchone()[0]
@@ -186,7 +203,7 @@ def _validate_table(con: duckdb.DuckDBPyConnection, path: Path, table: contract.
     def report(n_bad: int, column: str, message: str, condition: str) -> None:
         if n_bad:
             severity = "error" if n_bad > limit else "warning"
-            problems.append(Problem(severity, name, table.name, column, message, examples(condition)))
+            problems.append(Problem(severity, name, table.name, column, message, examples(condition), int(n_bad)))
 
     for (column, condition), n_bad in zip(unreadable.items(), found[:-1]):
         col_type = table.column(column).type
@@ -202,6 +219,7 @@ def validate_folder(folder: Path) -> ValidationReport:
     problems: list[Problem] = []
     tables: dict[str, int] = {}
     con = duckdb.connect()
+    con.execute(SESSION_SETUP)
     try:
         files = sorted(folder.glob("*.parquet"))
         if not files:
@@ -232,7 +250,8 @@ def load_snapshot(folder: Path, *, cache: bool = True) -> Snapshot:
         as_at = dt.date.today()
     report = None
     cached = _read_json(folder / VALIDATION) if cache else {}
-    if cached and cached.get("fingerprint") == _fingerprint(folder):
+    current = (VALIDATOR_VERSION, contract.SCHEMA_VERSION, _fingerprint(folder))
+    if cached and (cached.get("validator"), cached.get("schema_version"), cached.get("fingerprint")) == current:
         try:
             report = ValidationReport.from_json(cached)
         except (KeyError, TypeError):
@@ -241,7 +260,9 @@ def load_snapshot(folder: Path, *, cache: bool = True) -> Snapshot:
         report = validate_folder(folder)
         if cache:
             try:
-                (folder / VALIDATION).write_text(json.dumps(report.to_json(), indent=1))
+                partial = folder / f".{VALIDATION}.{uuid.uuid4().hex[:8]}"
+                partial.write_text(json.dumps(report.to_json(), indent=1))
+                os.replace(partial, folder / VALIDATION)
             except OSError:
                 pass  # a read-only data root still validates, just every time
     return Snapshot(as_at, folder, manifest, report)
@@ -273,9 +294,25 @@ class Store:
             raise DataError(f"no snapshot dated {as_at} in {self.snapshots_dir}")
         return load_snapshot(folder)
 
+    def tidy(self) -> None:
+        """Clear what an interrupted writer left: old staging folders, and a snapshot retired mid-swap."""
+        if not self.snapshots_dir.is_dir():
+            return
+        now = time.time()
+        for folder in self.snapshots_dir.glob(".incoming-*"):
+            if now - folder.stat().st_mtime > STALE_STAGING_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        for folder in self.snapshots_dir.glob(".retired-*"):
+            target = self.snapshots_dir / folder.name.split("-", 1)[1][:10]
+            if target.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:  # the swap stopped between its two renames: put the good snapshot back
+                folder.rename(target)
+
     def begin(self, as_at: dt.date) -> Path:
         """A private staging folder beside the snapshots, to write a new snapshot's tables into."""
         self.snapshots_dir.mkdir(parents=True, exist_ok=True)
+        self.tidy()
         staging = self.snapshots_dir / f".incoming-{as_at}-{uuid.uuid4().hex[:8]}"
         staging.mkdir()
         return staging

@@ -1,6 +1,6 @@
-"""Streamlit building blocks shared by app.py and pages/: the sidebar, the header, cached data.
+"""Streamlit building blocks shared by app.py and views/: the sidebar, the header, cached data.
 
-Besides app.py and pages/, this is the only module that imports streamlit. Pages get
+Besides app.py and views/, this is the only module that imports streamlit. Pages get
 small aggregate frames from here and draw them; they hold no SQL and no reshaping.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import streamlit as st
 
 from . import indicators
 from .charts import series_chart, team_bar_chart
-from .compute import Scope, compute, unit_rows
+from .compute import Scope, compute
 from .db import SnapshotDB, read_sql
 from .periods import PRESETS, Period, months, preset_period
 from .settings import LocalAuthority, load_settings
@@ -91,11 +91,6 @@ def indicator_frame(filters: Filters, indicator_id: str, periods: list[Period],
     fingerprint = str(sorted(filters.snapshot.report.fingerprint.items()))
     return _compute(str(data_root()), filters.snapshot.id, fingerprint, indicator_id,
                     tuple(periods), by_team, filters.scope.teams)
-
-
-def indicator_units(filters: Filters, indicator_id: str, period: Period) -> pd.DataFrame:
-    """The children or events behind one figure, within the user's scope."""
-    return unit_rows(database(filters.snapshot), indicators.get(indicator_id), [period], settings(), filters.scope)
 
 
 @st.cache_data(show_spinner=False)

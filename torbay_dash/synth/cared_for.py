@@ -41,8 +41,7 @@ import numpy as np
 import pandas as pd
 
 from .. import contract
-from ..calendar import FIRST_DAY, calendar_frame
-from .context import SynthContext, day, from_days
+from .context import SynthContext, WorkingDays, day, from_days
 
 # ---------------------------------------------------------------------------------------
 # Calibration targets, Torbay scale: (date, value) points, linear in between, flat outside.
@@ -170,20 +169,6 @@ def _pick(rng: np.random.Generator, items: list, k: int, weights=None) -> list:
     return [items[i] for i in sorted(idx)]
 
 
-class _WorkingDays:
-    """Working-day arithmetic over the project calendar (England and Wales bank holidays)."""
-
-    def __init__(self):
-        frame = calendar_frame()
-        self.first = day(FIRST_DAY)
-        self.index = frame["wd_index"].to_numpy()
-
-    def add(self, d: int, n: int) -> int:
-        """The n-th working day after d."""
-        i = int(self.index[d - self.first]) + n
-        return self.first + int(np.searchsorted(self.index, i))
-
-
 class _Period:
     """One period of care (clae_cla_id): its episodes, placements and legal statuses."""
     __slots__ = ("i", "person", "dob", "b14", "b16", "b17", "b18", "b21", "entry", "pathway", "exit_day",
@@ -238,7 +223,7 @@ class _Journeys:
         self.adopt_quota = self._adoption_quotas(noise)
         rate = _curve(CARE_STARTS, self.me) * s / 12
         self.starts_target = np.floor(rate + noise.random(n)).astype(np.int64)   # stochastic rounding
-        self.wd = _WorkingDays()
+        self.wd = WorkingDays()
         self.periods: list[_Period] = []
         self.active: dict[int, _Period] = {}
         self.in_use: set = set()                 # children in care now

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..calendar import FIRST_DAY, calendar_frame
+
 EPOCH = np.datetime64("1970-01-01", "D")
 
 
@@ -130,3 +132,36 @@ class WorkerPool:
                 picked[counts == 0] = None
                 out[block] = picked
         return out
+
+
+class WorkingDays:
+    """Working-day arithmetic over the project calendar's running index: wd(S, E) = idx(E) - idx(S)."""
+
+    def __init__(self):
+        frame = calendar_frame()
+        self.first = day(FIRST_DAY)
+        self.index = frame["wd_index"].to_numpy(np.int64)
+        self.working = frame["is_working_day"].to_numpy(bool)
+        self.days = self.first + np.flatnonzero(self.working)  # the working day with index j is days[j - 1]
+
+    def idx(self, days) -> np.ndarray:
+        return self.index[np.asarray(days, dtype=np.int64) - self.first]
+
+    def is_working(self, days) -> np.ndarray:
+        return self.working[np.asarray(days, dtype=np.int64) - self.first]
+
+    def add(self, days, k):
+        """The k-th working day after `days` (k = 0: that day if working, else the next working day)."""
+        scalar = np.ndim(days) == 0
+        days = np.atleast_1d(np.asarray(days, dtype=np.int64))
+        k = np.broadcast_to(np.asarray(k, dtype=np.int64), days.shape)
+        k = np.where((k == 0) & ~self.is_working(days), 1, k)
+        out = self.days[self.idx(days) + k - 1]
+        return int(out[0]) if scalar else out
+
+    def on_or_before(self, days) -> np.ndarray:
+        """The last working day on or before `days`."""
+        return self.days[self.idx(days) - 1]
+
+    def wd(self, start, end) -> np.ndarray:
+        return self.idx(end) - self.idx(start)

@@ -36,9 +36,8 @@ import numpy as np
 import pandas as pd
 from dateutil.easter import easter
 
-from ..calendar import FIRST_DAY, calendar_frame
 from ..contract import ALLOCATED_SW, TABLES
-from .context import EPOCH, SynthContext, day, from_days
+from .context import EPOCH, SynthContext, WorkingDays, day, from_days
 
 NA = -1  # "no date" in the int day arrays below (every real day here is positive)
 _MONTH0 = np.datetime64("1970-01", "M")
@@ -158,37 +157,6 @@ def _add_months(days, k) -> np.ndarray:
     return np.minimum(first + dom, after - 1)
 
 
-class _WorkingDays:
-    """Working-day arithmetic over the calendar's running index: wd(S, E) = idx(E) - idx(S)."""
-
-    def __init__(self):
-        frame = calendar_frame()
-        self.first = day(FIRST_DAY)
-        self.index = frame["wd_index"].to_numpy(np.int64)
-        self.working = frame["is_working_day"].to_numpy(bool)
-        self.days = self.first + np.flatnonzero(self.working)  # the working day with index j is days[j - 1]
-
-    def idx(self, days) -> np.ndarray:
-        return self.index[np.asarray(days, dtype=np.int64) - self.first]
-
-    def is_working(self, days) -> np.ndarray:
-        return self.working[np.asarray(days, dtype=np.int64) - self.first]
-
-    def add(self, days, k) -> np.ndarray:
-        """The k-th working day after `days` (k = 0: that day if working, else the next working day)."""
-        days = np.asarray(days, dtype=np.int64)
-        k = np.broadcast_to(np.asarray(k, dtype=np.int64), days.shape)
-        k = np.where((k == 0) & ~self.is_working(days), 1, k)
-        return self.days[self.idx(days) + k - 1]
-
-    def on_or_before(self, days) -> np.ndarray:
-        """The last working day on or before `days`."""
-        return self.days[self.idx(days) - 1]
-
-    def wd(self, start, end) -> np.ndarray:
-        return self.idx(end) - self.idx(start)
-
-
 def _dates(days) -> np.ndarray:
     """int days (NA = null) as datetime64[D]."""
     days = np.asarray(days, dtype=np.int64)
@@ -238,7 +206,7 @@ def _quota(rng: np.random.Generator, groups, p, among=None) -> np.ndarray:
     return out
 
 
-def _fix_share(rng, events, start, on_time, on_delay, late_delay, wd: _WorkingDays, first: str, last: str,
+def _fix_share(rng, events, start, on_time, on_delay, late_delay, wd: WorkingDays, first: str, last: str,
                share: float) -> None:
     """Make exactly round(share x n) of the events dated in [first, last] on time, in place.
 
@@ -296,7 +264,7 @@ def simulate(ctx: SynthContext) -> dict[str, pd.DataFrame]:
 class _Safeguarding:
     def __init__(self, ctx: SynthContext):
         self.ctx = ctx
-        self.wd = _WorkingDays()
+        self.wd = WorkingDays()
         self.mash = ctx.team_ids("mash")[0]
         self.assessment_teams = np.array(ctx.team_ids("assessment"), dtype=object)
         self.safeguarding_teams = np.array(ctx.team_ids("safeguarding"), dtype=object)
