@@ -28,16 +28,24 @@ def test_every_snapshot_is_usable_synthetic_and_complete(demo_root):
         assert set(snapshot.tables) == set(contract.TABLES), (snapshot.id, set(contract.TABLES) - set(snapshot.tables))
 
 
-def test_injected_defects_are_there_to_find(demo_root):
-    latest = Store(demo_root).latest_usable()
-    injected = latest.manifest["injected_defects"]
-    assert injected, "no defects injected"
-    # duplicated ids are reported as warnings by validation, not hidden
-    warned = {(p.table, p.column) for p in latest.report.warnings}
-    for table, kinds in injected.items():
-        key = contract.TABLES[table].key
-        if kinds.get(f"duplicated_{key}"):
-            assert (table, key) in warned
+def test_injected_defects_are_there_to_find_as_the_manifest_says(demo_root):
+    import duckdb
+    for snapshot in (Store(demo_root).get("2019-04-30"), Store(demo_root).latest_usable()):
+        injected = snapshot.manifest["injected_defects"]
+        assert injected, "no defects injected"
+        warned = {(p.table, p.column) for p in snapshot.report.warnings}
+        con = duckdb.connect()
+        for table, kinds in injected.items():
+            path = str(snapshot.table_path(table))
+            key = contract.TABLES[table].key
+            repeats = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM read_parquet(?)", [path]).fetchone()[0]
+            assert repeats == kinds.get(f"duplicated_{key}", 0), (snapshot.id, table)
+            if repeats:
+                assert (table, key) in warned  # reported by validation, not hidden
+            checks = [c for c in contract.DATE_ORDER_CHECKS if c.table == table]
+            backwards = sum(con.execute(f"SELECT count(*) FROM read_parquet(?) WHERE {c.end} < {c.start}",
+                                        [path]).fetchone()[0] for c in checks)
+            assert backwards == kinds.get("end_before_start", 0), (snapshot.id, table)
 
 
 def _children_in_care(snapshot, as_at):

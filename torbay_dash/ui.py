@@ -6,6 +6,7 @@ small aggregate frames from here and draw them; they hold no SQL and no reshapin
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
@@ -120,6 +121,13 @@ def first_run() -> None:
     st.rerun()
 
 
+def unique_labels(ids, names) -> dict[str, str]:
+    """Id -> display name, with the id added where two share a name (bound widgets put labels in the URL)."""
+    pairs = dict(zip(ids, names))
+    counts = pd.Series(list(pairs.values())).value_counts()
+    return {i: (f"{n} ({i})" if counts[n] > 1 else n) for i, n in pairs.items()}
+
+
 def sidebar() -> Filters | None:
     """Draw the shared filters, bound to the URL so a copied link reproduces the view."""
     root = str(data_root())
@@ -156,11 +164,11 @@ def sidebar() -> Filters | None:
 
         fingerprint = str(sorted(snapshot.report.fingerprint.items()))
         teams = _teams(root, snapshot.id, fingerprint)
-        services = dict(zip(teams["service_id"], teams["service_name"]))
+        services = unique_labels(teams["service_id"], teams["service_name"])
         service = st.selectbox("Service", [ALL, *services], key="service", bind="query-params",
                                format_func=lambda s: "All services" if s == ALL else services.get(s, s))
         in_service = teams if service == ALL else teams[teams["service_id"] == service]
-        names = dict(zip(in_service["team_id"], in_service["team_name"]))
+        names = unique_labels(in_service["team_id"], in_service["team_name"])
         team = st.selectbox("Team", [ALL, *names], key="team", bind="query-params",
                             format_func=lambda t: "All teams" if t == ALL else names.get(t, t))
     if team != ALL:
@@ -215,6 +223,17 @@ def empty_state() -> None:
 
 # ---------------------------------------------------------------- drawing helpers
 
+@contextmanager
+def guarded(what: str):
+    """Show a plain message instead of a traceback when one figure cannot be drawn; the rest of the page goes on."""
+    try:
+        yield
+    except Exception as exc:  # a damaged or surprising extract must not take the page down
+        st.error(f"{what} could not be shown: {str(exc).splitlines()[0][:200]}. "
+                 "The snapshot list (`python -m torbay_dash snapshots`) says what is wrong with the data.",
+                 icon=":material/error:")
+
+
 def definition_popover(indicator: indicators.Indicator) -> None:
     with st.popover("Definition", icon=":material/info:"):
         st.markdown(f"**{indicator.title}** (`{indicator.id}`)")
@@ -244,6 +263,12 @@ def n_caption(indicator: indicators.Indicator, row: pd.Series) -> str:
 def headline(filters: Filters, indicator_id: str) -> None:
     """One indicator's value for the period with its n, target and definition."""
     indicator = indicators.get(indicator_id)
+    with guarded(indicator.title):
+        _headline(filters, indicator)
+
+
+def _headline(filters: Filters, indicator: indicators.Indicator) -> None:
+    indicator_id = indicator.id
     row = indicator_frame(filters, indicator_id, [filters.period]).iloc[0]
     target = settings().targets.get(indicator_id)
     with st.container(border=True):
@@ -267,6 +292,12 @@ def chart_or_table(chart, table: pd.DataFrame, key: str) -> None:
 def monthly_series(filters: Filters, indicator_id: str) -> None:
     """The indicator month by month across the period, with its target, as chart or table."""
     indicator = indicators.get(indicator_id)
+    with guarded(f"{indicator.title}, month by month"):
+        _monthly_series(filters, indicator)
+
+
+def _monthly_series(filters: Filters, indicator: indicators.Indicator) -> None:
+    indicator_id = indicator.id
     frame = indicator_frame(filters, indicator_id, months(filters.period.start, filters.period.end))
     st.markdown(f"**{indicator.title}**, month by month")
     if frame["unavailable"].notna().any():
@@ -280,6 +311,12 @@ def monthly_series(filters: Filters, indicator_id: str) -> None:
 def by_team(filters: Filters, indicator_id: str) -> None:
     """Value and n per team for the period."""
     indicator = indicators.get(indicator_id)
+    with guarded(f"{indicator.title} by team"):
+        _by_team(filters, indicator)
+
+
+def _by_team(filters: Filters, indicator: indicators.Indicator) -> None:
+    indicator_id = indicator.id
     frame = indicator_frame(filters, indicator_id, [filters.period], by_team=True)
     st.markdown(f"**{indicator.title}** by team")
     if frame["unavailable"].notna().any():

@@ -59,7 +59,9 @@ def hand_on_when_workers_leave(ctx: SynthContext, involvements: pd.DataFrame,
         pairs = pending.reset_index().merge(spells, on="invo_professional_id")
         start = pairs["invo_involvement_start_date"]
         covering = (pairs["spell_start"] <= start) & (pairs["spell_end"].isna() | (pairs["spell_end"] > start))
-        leave = (pairs.loc[covering].sort_values("spell_start").groupby("index")["spell_end"].last().dropna())
+        # the latest-starting spell in post when the allocation began (its end may be open: NaT)
+        latest = pairs.loc[covering].sort_values(["index", "spell_start"]).drop_duplicates("index", keep="last")
+        leave = latest.set_index("index")["spell_end"].dropna()
         ends = pending.loc[leave.index, "invo_involvement_end_date"]
         splits = leave[(ends.isna() | (ends > leave)) & (leave <= horizon)]
         if splits.empty:

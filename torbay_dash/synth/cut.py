@@ -16,6 +16,7 @@ from .. import contract
 from .context import EPOCH, SynthContext
 
 META = ("_anchor", "_lag")
+DEFECT = "_defect"  # which injected defect a truth row carries, if any
 
 # Dates planned ahead: present in a snapshot even when later than its as-at date.
 PLANNED_DATES = {
@@ -91,6 +92,7 @@ def inject_defects(ctx: SynthContext, tables: dict[str, pd.DataFrame]) -> dict[s
     first_snapshot = pd.Timestamp(ctx.config.first_snapshot)
     injected: dict[str, dict[str, int]] = {}
     for name, frame in list(tables.items()):
+        frame[DEFECT] = None
         if name in REFERENCE_TABLES or name == "ssd_person" or len(frame) < 500 or share <= 0:
             continue
         rng = ctx.rng(f"cut/defects/{name}")
@@ -107,19 +109,23 @@ def inject_defects(ctx: SynthContext, tables: dict[str, pd.DataFrame]) -> dict[s
                 frame.loc[index, check.start] = frame.loc[index, check.end].to_numpy()
                 frame.loc[index, check.end] = starts.to_numpy()
                 frame.loc[index, "_anchor"] = frame.loc[index, [check.start, "_anchor"]].min(axis=1)
+                frame.loc[index, DEFECT] = "end_before_start"
                 kinds["end_before_start"] = len(rows)
         if name in TEAM_COLUMNS:
             rows = rng.choice(len(frame), size=k, replace=False)
             frame.loc[frame.index[rows], TEAM_COLUMNS[name]] = None
+            frame.loc[frame.index[rows], DEFECT] = frame.loc[frame.index[rows], DEFECT].fillna("missing_team")
             kinds["missing_team"] = k
         # Duplicate ids among rows already there at the first snapshot, few enough that no
         # snapshot passes the validator's allowance (both rows of a pair count against it).
         key = contract.TABLES[name].key
-        early = np.flatnonzero((frame["_anchor"].isna() | (frame["_anchor"] <= first_snapshot)).to_numpy())
+        early = np.flatnonzero(((frame["_anchor"].isna() | (frame["_anchor"] <= first_snapshot))
+                                & frame[DEFECT].isna()).to_numpy())  # one defect per row, so counts add up
         n_dup = min(k // 2, int(len(early) * MAX_DUPLICATE_SHARE))
         if n_dup:
             rows = rng.choice(early, size=n_dup, replace=False)
-            tables[name] = pd.concat([frame, frame.iloc[rows]], ignore_index=True)
+            tables[name] = pd.concat([frame, frame.iloc[rows].assign(**{DEFECT: f"duplicated_{key}"})],
+                                     ignore_index=True)
             kinds[f"duplicated_{key}"] = n_dup
         if kinds:
             injected[name] = kinds
@@ -150,7 +156,22 @@ def cut_table(name: str, truth: pd.DataFrame, as_at_day: int) -> pd.DataFrame:
         if hide is not None and hide.any():
             for col in dependents:
                 columns[col] = columns[col].where(~hide)
+    if DEFECT in frame:
+        columns[DEFECT] = frame[DEFECT]
     return pd.DataFrame(columns, index=frame.index).reset_index(drop=True)
+
+
+def defects_seen(name: str, frame: pd.DataFrame) -> dict[str, int]:
+    """Injected defects as this cut shows them (a swapped pair shows only once both dates are recorded)."""
+    if DEFECT not in frame or frame[DEFECT].isna().all():
+        return {}
+    marked = frame[DEFECT]
+    visible = marked.notna()
+    for check in (c for c in contract.DATE_ORDER_CHECKS if c.table == name):
+        swapped = marked.eq("end_before_start")
+        visible &= ~swapped | (frame[check.end] < frame[check.start]).fillna(False)
+    counts = marked[visible].value_counts()
+    return {str(kind): int(n) for kind, n in counts.items()}
 
 
 def normalise(name: str, truth: pd.DataFrame) -> pd.DataFrame:
@@ -177,5 +198,6 @@ def normalise(name: str, truth: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
-    """A cut (normalised) table in the contract's Parquet types."""
-    return pa.Table.from_pandas(frame, schema=arrow_schema(name), preserve_index=False)
+    """A cut (normalised) table in the contract's Parquet types, without the generator's markers."""
+    return pa.Table.from_pandas(frame.drop(columns=[DEFECT], errors="ignore"), schema=arrow_schema(name),
+                                preserve_index=False)

@@ -63,7 +63,7 @@ def generate(root: str | Path | None = None, seed: int = 42, scale: float = 1.0,
     n_chunks = max(1, math.ceil(config.scale))
     chunk_scale = config.scale / n_chunks
     staging = {d: store.begin(d) for d in dates}
-    injected: dict[str, dict[str, int]] = {}
+    defects: dict[dt.date, dict[str, dict[str, int]]] = {d: {} for d in dates}
     migration_report: dict[str, int] = {}
     started = time.perf_counter()
     try:
@@ -71,16 +71,16 @@ def generate(root: str | Path | None = None, seed: int = 42, scale: float = 1.0,
             ctx = SynthContext(config, chunk, chunk_scale)
             truth = {name: cut.normalise(name, frame) for name, frame in simulate_chunk(config, chunk, chunk_scale).items()}
             cut.add_recording_lags(ctx, truth)
-            for table, kinds in cut.inject_defects(ctx, truth).items():
-                for kind, n in kinds.items():
-                    injected.setdefault(table, {}).setdefault(kind, 0)
-                    injected[table][kind] += n
+            cut.inject_defects(ctx, truth)
             for as_at in dates:
                 tables = {name: cut.cut_table(name, frame, day(as_at)) for name, frame in truth.items()}
                 if as_at == config.migration_date:
                     for kind, n in migration.apply(ctx, tables, pd.Timestamp(as_at)).items():
                         migration_report[kind] = migration_report.get(kind, 0) + n
                 for name, frame in tables.items():
+                    for kind, n in cut.defects_seen(name, frame).items():
+                        seen = defects[as_at].setdefault(name, {})
+                        seen[kind] = seen.get(kind, 0) + n
                     pq.write_table(cut.to_arrow(name, frame), staging[as_at] / f"{name}.part{chunk:05d}.parquet")
             say(f"simulated chunk {chunk + 1} of {n_chunks} and cut {len(dates)} snapshot(s) "
                 f"({time.perf_counter() - started:.1f} s)")
@@ -89,7 +89,7 @@ def generate(root: str | Path | None = None, seed: int = 42, scale: float = 1.0,
             _merge_parts(staging[as_at])
             manifest = {"source": "synthetic demo data (torbay_dash.synth)", "synthetic": True,
                         "generator": {"version": GENERATOR_VERSION, "seed": config.seed, "scale": config.scale},
-                        "injected_defects": injected}
+                        "injected_defects": defects[as_at]}
             if as_at == config.migration_date and migration_report:
                 manifest["migration_defect"] = migration_report
             snapshot = store.commit(staging[as_at], as_at, manifest)
