@@ -41,8 +41,11 @@ def random_tables(seed: int, n_children: int = 150) -> dict[str, list[dict]]:
                              "clae_cla_episode_start_date": cursor, "clae_cla_episode_ceased_date": ceased,
                              "clae_entered_care_date": cursor})
             if ceased is None:
-                break
-            cursor = max(cursor, ceased) + dt.timedelta(days=rng.randrange(0, 60))
+                if rng.random() < 0.8:
+                    break
+                ceased = cursor + dt.timedelta(days=rng.randrange(30, 300))
+            # usually a gap before the next episode; sometimes an overlap (a recording error)
+            cursor = max(cursor, ceased) + dt.timedelta(days=rng.randrange(-90, 60))
         for j in range(rng.randrange(0, 3)):
             s = _day(rng)
             statuses.append({"lega_legal_status_id": f"L{i}_{j}", "lega_person_id": person,

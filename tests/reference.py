@@ -61,7 +61,6 @@ def assessments_45wd_pct(tables, start, end):
 
 
 def cla_count(tables, start, end):
-    on_short_breaks = set()
     latest_status = {}
     for l in tables["ssd_legal_status"]:
         if _bad_order(l["lega_legal_status_start_date"], l["lega_legal_status_end_date"]):

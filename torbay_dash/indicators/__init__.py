@@ -18,6 +18,10 @@ EVENT_TEAM = "event"          # the SQL returns `team` from the event row
 ALLOCATED_TEAM = "allocated"  # the SQL returns `person_id` and `team_date`; the team is the child's
                               # ALLOCATED_SW involvement open at team_date
 
+ALLOCATED_TEAM_RULE = ("The child's allocated team at the period end: the team of the ALLOCATED_SW "
+                       "involvement open then (the latest start wins; on a tie, the larger involvement id, "
+                       "compared as numbers when both are numbers); none open gives UNALLOCATED.")
+
 AREAS = {"safeguarding": "Safeguarding", "cared_for": "Cared-for children",
          "workforce": "Workforce", "quality": "Quality assurance"}
 

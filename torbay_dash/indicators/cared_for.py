@@ -1,8 +1,9 @@
 """Cared-for children (children looked after) indicators."""
-from . import ALLOCATED_TEAM, COUNT, Indicator
+from . import ALLOCATED_TEAM, ALLOCATED_TEAM_RULE, COUNT, Indicator
 
 SHORT_BREAKS_NOTE = ("Children on short breaks (legal status V3 or V4 open at the date) are never "
-                     "counted as looked after.")
+                     "counted as looked after; where a child has more than one legal status open at the "
+                     "date (a recording error), the latest-starting one decides.")
 
 INDICATORS = [
     Indicator(
@@ -13,7 +14,7 @@ INDICATORS = [
         definition="Distinct children with a CLA episode open at the period end (start on or before "
                    "it, and no end or an end after it; an episode ending on the date is not open). "
                    + SHORT_BREAKS_NOTE,
-        team_rule="The child's allocated team at the period end (open ALLOCATED_SW involvement).",
+        team_rule=ALLOCATED_TEAM_RULE,
         team_source=ALLOCATED_TEAM,
         source="SSDA903",
         uses=("cla_at_period_end",),
