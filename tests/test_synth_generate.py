@@ -117,3 +117,16 @@ def test_demo_command(tmp_path):
     assert "published 1 snapshot" in result.stdout
     manifest = json.loads((tmp_path / "snapshots" / "2021-07-31" / "manifest.json").read_text())
     assert manifest["synthetic"] is True and manifest["generator"] == {"version": 1, "seed": 3, "scale": 0.2}
+
+
+def test_same_seed_same_data_across_processes(tmp_path):
+    """Hash randomisation differs between processes; the data must not."""
+    import os
+    generate(tmp_path / "here", seed=11, scale=0.2, snapshots="latest")
+    subprocess.run([sys.executable, "-m", "torbay_dash", "demo", "--out", str(tmp_path / "there"), "--seed", "11",
+                    "--scale", "0.2", "--snapshots", "latest"], check=True, capture_output=True,
+                   env={**os.environ, "PYTHONHASHSEED": "12345"})
+    here, there = _contents(tmp_path / "here"), _contents(tmp_path / "there")
+    assert here.keys() == there.keys()
+    for name in here:
+        pd.testing.assert_frame_equal(here[name], there[name], obj=name)
