@@ -86,7 +86,10 @@ def compute(db: SnapshotDB, indicator: Indicator, periods: list[Period], setting
         return pd.DataFrame([{"id": indicator.id, "from": p.start, "to": p.end, "team": None,
                               "numerator": None, "denominator": None, "value": None,
                               "unavailable": reason} for p in periods], columns=TIDY_COLUMNS)
-    aggregate = read_sql("aggregate_by_team" if by_team else "aggregate_overall")
+    if by_team:
+        aggregate = read_sql("aggregate_by_team")
+    else:
+        aggregate = read_sql("aggregate_overall_people" if indicator.distinct_people else "aggregate_overall")
     frame = db.query(_units_sql(indicator) + "\n" + aggregate,
                      _params(indicator, settings, scope), {"periods": periods_frame(periods)})
     frame = frame.rename(columns={"period_from": "from", "period_to": "to"})

@@ -175,6 +175,7 @@ class _Check:
 
 # Date pairs where the end must not precede the start; the data-quality page counts breaches.
 DATE_ORDER_CHECKS = [
+    _Check("ssd_contacts", "cont_contact_date", "cont_contact_completed_date"),
     _Check("ssd_cin_episodes", "cine_referral_date", "cine_close_date"),
     _Check("ssd_cin_assessments", "cina_assessment_start_date", "cina_assessment_auth_date"),
     _Check("ssd_s47_enquiry", "s47e_s47_start_date", "s47e_s47_end_date"),

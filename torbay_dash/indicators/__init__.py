@@ -41,6 +41,8 @@ class Indicator:
     source: str = ""       # the statutory return or local source it follows
     params: tuple[str, ...] = ()  # local standards the SQL binds, by name in local_authority.toml
     uses: tuple[str, ...] = ()    # shared SQL fragments (sql/shared/<name>.sql) it reads as CTEs
+    distinct_people: bool = False  # a count of children whose unit rows are (child, team) pairs:
+                                   # overall it counts each child once
     numerator_label: str = ""
     denominator_label: str = ""
 
