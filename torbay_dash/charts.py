@@ -43,3 +43,97 @@ def team_bar_chart(frame: pd.DataFrame, indicator: Indicator) -> alt.Chart:
                                   tooltip=["team_name", alt.Tooltip("value:Q", format=",.1f"), "numerator", "denominator"])
     text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
     return (bars + text).properties(height=max(120, 28 * len(data)))
+
+
+REFERENCE_DASH = {"target": [6, 4], "England": [2, 2], "statistical neighbours": [8, 3, 2, 3]}
+
+
+def trend_chart(monthly: pd.DataFrame, indicator: Indicator, rolling: pd.DataFrame | None = None,
+                references: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Monthly values as points, the rolling 12 months as a line, and dashed reference lines.
+
+    `references` has columns label ('target', 'England', ...), value and text (what the
+    line's label says, e.g. 'England 2020-21: 83.0'). Each series differs by mark and
+    dash as well as colour, and every line is labelled in words.
+    """
+    layers = []
+    # percentages are not forced to start at 0: a change of a few points must be visible
+    y_scale = alt.Scale(zero=False, nice=True) if indicator.unit == PERCENT else alt.Scale(zero=True)
+    y = alt.Y("value:Q", title=_axis_title(indicator), scale=y_scale)
+    x = alt.X("yearmonth(month):T", title="month", axis=alt.Axis(format="%b %Y"))
+    tooltip = [alt.Tooltip("series:N"), alt.Tooltip("from:T"), alt.Tooltip("to:T"),
+               alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("numerator:Q", format=",.0f"),
+               alt.Tooltip("denominator:Q", format=",.0f")]
+    month_data = monthly.assign(month=pd.to_datetime(monthly["to"]).dt.to_period("M").dt.to_timestamp(),
+                                series="month by month")
+    points = alt.Chart(month_data).mark_line(point=alt.OverlayMarkDef(filled=True, size=45), strokeWidth=1,
+                                             opacity=0.7).encode(x=x, y=y, tooltip=tooltip,
+                                                                 color=alt.value("#1f5fa6"))
+    layers.append(points)
+    if rolling is not None and not rolling.empty:
+        roll_data = rolling.assign(month=pd.to_datetime(rolling["to"]).dt.to_period("M").dt.to_timestamp(),
+                                   series="rolling 12 months")
+        layers.append(alt.Chart(roll_data).mark_line(strokeWidth=3, color="#0b2e59").encode(
+            x=x, y=y, tooltip=tooltip))
+        last = roll_data.tail(1).assign(text="rolling 12 months")
+        layers.append(alt.Chart(last).mark_text(align="left", dx=6, color="#0b2e59").encode(
+            x=x, y=y, text="text:N"))
+    if references is not None and not references.empty:
+        labels = [label for label in REFERENCE_DASH if label in set(references["label"])]
+        refs = references.assign(line=references["text"])
+        layers.append(alt.Chart(refs).mark_rule(color="#444", strokeWidth=1.5).encode(
+            y="value:Q",
+            strokeDash=alt.StrokeDash("line:N", title=None, legend=alt.Legend(orient="bottom", symbolStrokeWidth=2, labelLimit=0,
+                                                                       columns=1),
+                                      scale=alt.Scale(domain=[refs.loc[refs["label"] == lab, "line"].iloc[0]
+                                                              for lab in labels],
+                                                      range=[REFERENCE_DASH[lab] for lab in labels])),
+            tooltip=[alt.Tooltip("line:N", title="reference")]))
+    return alt.layer(*layers).properties(height=300)
+
+
+def teams_chart(frame: pd.DataFrame, indicator: Indicator, selection_name: str = "team_pick") -> alt.Chart:
+    """Value per team, n beside each bar; clicking a bar selects that team (read as event['selection'])."""
+    pick = alt.selection_point(fields=["team"], name=selection_name)
+    data = frame.assign(n=frame["denominator"].fillna(frame["numerator"]),
+                        label=lambda f: f["n"].map(lambda n: f"n = {n:,.0f}"))
+    base = alt.Chart(data).encode(y=alt.Y("team_name:N", sort="-x", title=None,
+                                          axis=alt.Axis(labelLimit=260, labelOverlap=False)))
+    room = float(data["value"].max() or 0) * 1.2 or 1.0  # space for the n labels
+    bars = base.mark_bar().encode(
+        x=alt.X("value:Q", title=_axis_title(indicator), scale=alt.Scale(domain=[0, room], nice=False)),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+        tooltip=["team_name", alt.Tooltip("value:Q", format=",.1f"), "numerator", "denominator"],
+    ).add_params(pick)
+    text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
+    return (bars + text).properties(height=max(140, 40 * len(data)))
+
+
+def flow_chart(flow: pd.DataFrame) -> alt.Chart:
+    """Each stage's volume this period beside the same period a year before, labelled with the numbers."""
+    long = flow.melt(id_vars=["step", "stage"], value_vars=["this_period", "year_before"],
+                     var_name="period", value_name="n")
+    long["period"] = long["period"].map({"this_period": "this period", "year_before": "a year before"})
+    base = alt.Chart(long).encode(
+        y=alt.Y("stage:N", sort=flow.sort_values("step")["stage"].tolist(), title=None),
+        yOffset=alt.YOffset("period:N", sort=["this period", "a year before"]))
+    bars = base.mark_bar().encode(
+        x=alt.X("n:Q", title="number in the period"),
+        color=alt.Color("period:N", sort=["this period", "a year before"],
+                        scale=alt.Scale(range=["#1f5fa6", "#b9c9de"]), legend=alt.Legend(orient="top", title=None)),
+        tooltip=["stage", "period", alt.Tooltip("n:Q", format=",")])
+    text = base.mark_text(align="left", dx=3).encode(x="n:Q", text=alt.Text("n:Q", format=","))
+    return (bars + text).properties(height=360)
+
+
+def cp_length_chart(summary: pd.DataFrame) -> alt.Chart:
+    """Children on plans by length of plan, stacked by category, with the total printed on each bar."""
+    order = ["under 3 months", "3 to 6 months", "6 to 12 months", "1 to 2 years", "2 years or more"]
+    bars = alt.Chart(summary).mark_bar().encode(
+        x=alt.X("length_band:N", sort=order, title="time on the plan", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(children):Q", title="children"),
+        color=alt.Color("category:N", title="category"),
+        tooltip=["length_band", "category", "children"])
+    totals = alt.Chart(summary).mark_text(dy=-6).encode(
+        x=alt.X("length_band:N", sort=order), y="sum(children):Q", text="sum(children):Q")
+    return (bars + totals).properties(height=260)

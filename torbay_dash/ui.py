@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from . import indicators
-from .charts import series_chart, team_bar_chart
-from .compute import Scope, compute
+from . import benchmarks, indicators, queries
+from .charts import cp_length_chart, flow_chart, series_chart, team_bar_chart, teams_chart, trend_chart
+from .compute import Scope, compute, unavailable_reason, unit_rows
+from .export import safe_csv
 from .db import SnapshotDB, read_sql
-from .periods import PRESETS, Period, months, preset_period
+from .periods import PRESETS, Period, add_months, months, preset_period
 from .settings import LocalAuthority, load_settings
 from .store import HOW_TO_LOAD, Snapshot, Store, data_root
 from .synth import ensure_demo_data, needs_first_run
@@ -335,3 +336,271 @@ def coming_soon(items: list[str]) -> None:
     st.info("This screen is being built. It will show:")
     for item in items:
         st.markdown(f"- {item}")
+
+
+# ---------------------------------------------------------------- area pages: trends, teams, children
+
+ROLLING_NOTE = "the thick line is the rolling 12 months, the points are single months"
+
+
+def url_choice(label: str, options: list[str], key: str, default: str, format_func=str, **kwargs) -> str:
+    """A selectbox whose choice (an id, not its label) lives in the URL, so a copied link keeps it."""
+    wanted = st.query_params.get(key)
+    index = options.index(wanted) if wanted in options else options.index(default) if default in options else 0
+    value = st.selectbox(label, options, index=index, format_func=format_func, key=f"choice_{key}", **kwargs)
+    if value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+    return value
+
+
+def download_csv(frame: pd.DataFrame, filename: str, key: str) -> None:
+    """A CSV download whose cells a spreadsheet cannot run as formulas."""
+    st.download_button("Download CSV", safe_csv(frame), file_name=filename, mime="text/csv",
+                       key=f"csv_{key}", icon=":material/download:")
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates without times and column names in words, for tables people read and download."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.date
+    return out.rename(columns=lambda c: str(c).replace("_", " "))
+
+
+def table(frame: pd.DataFrame, filename: str, key: str) -> None:
+    """A table with its CSV download."""
+    frame = readable(frame)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    download_csv(frame, filename, key)
+
+
+def _year_label(row: pd.Series) -> str:
+    year = int(row["year"])
+    if "September" in row["period"]:
+        return f"Sept {year}"
+    return f"{year - 1}-{str(year)[2:]}"
+
+
+def references(indicator_id: str, as_at: dt.date) -> pd.DataFrame:
+    """Target, England and statistical-neighbour values to draw beside an indicator, each labelled in words."""
+    rows = []
+    target = settings().targets.get(indicator_id)
+    if target:
+        rows.append({"label": "target", "value": target.value, "text": f"target {target.value:g}"})
+    published = benchmarks.latest_before(indicator_id, as_at)
+    if published is not None:
+        year = _year_label(published)
+        rows.append({"label": "England", "value": published["england"],
+                     "text": f"England {year}: {published['england']:g}"})
+        rows.append({"label": "statistical neighbours", "value": published["neighbours"],
+                     "text": f"statistical neighbours {year}: {published['neighbours']:g}"})
+    return pd.DataFrame(rows, columns=["label", "value", "text"])
+
+
+def rolling_periods(period: Period) -> list[Period]:
+    """For each month of the period, the 12 months ending with it."""
+    return [Period(add_months(m.end, -12) + dt.timedelta(days=1), m.end) for m in months(period.start, period.end)]
+
+
+def shows_rolling_year(indicator: indicators.Indicator) -> bool:
+    """Rates over events (published as annual figures) are read over a rolling year as well as by month."""
+    return indicator.kind == "flow" and indicator.unit == indicators.PERCENT
+
+
+def trend(filters: Filters, indicator_id: str) -> None:
+    """Month by month (and rolling 12 months where the measure is annual), with target and benchmarks."""
+    indicator = indicators.get(indicator_id)
+    with guarded(f"{indicator.title} over time"):
+        monthly = indicator_frame(filters, indicator_id, months(filters.period.start, filters.period.end))
+        if monthly["unavailable"].notna().any():
+            st.warning(f"Unavailable: {monthly['unavailable'].dropna().iloc[0]}")
+            return
+        rolling = indicator_frame(filters, indicator_id, rolling_periods(filters.period)) \
+            if shows_rolling_year(indicator) else None
+        refs = references(indicator_id, filters.as_at)
+        st.caption(("Points are single months; the thick line is the rolling 12 months. " if rolling is not None
+                    else "") + "Dashed lines: " + ("; ".join(refs["text"]) if not refs.empty else "none published")
+                   + (f". {benchmarks.COMPARABLE[indicator_id].note}" if indicator_id in benchmarks.COMPARABLE else ""))
+        shown = monthly[["from", "to", "numerator", "denominator", "value"]]
+        if rolling is not None:
+            shown = shown.assign(rolling_12_months=rolling["value"].to_numpy(),
+                                 rolling_numerator=rolling["numerator"].to_numpy(),
+                                 rolling_denominator=rolling["denominator"].to_numpy())
+        if st.toggle("Show as table", key=f"table_trend_{indicator_id}"):
+            table(shown, f"{indicator_id}_monthly.csv", f"trend_{indicator_id}")
+        else:
+            st.altair_chart(trend_chart(monthly, indicator, rolling, refs), width="stretch")
+
+
+def teams_side_by_side(filters: Filters, indicator_id: str) -> str | None:
+    """Value and n per team; returns the team a user clicked, if any."""
+    indicator = indicators.get(indicator_id)
+    with guarded(f"{indicator.title} by team"):
+        frame = indicator_frame(filters, indicator_id, [filters.period], by_team=True)
+        if frame["unavailable"].notna().any():
+            st.warning(f"Unavailable: {frame['unavailable'].dropna().iloc[0]}")
+            return None
+        if frame.empty:
+            st.write("Nothing in this period for the teams in view.")
+            return None
+        frame = frame.assign(team_name=frame["team"].map(filters.team_name))
+        if st.toggle("Show as table", key=f"table_teams_{indicator_id}"):
+            table(frame[["team", "team_name", "numerator", "denominator", "value"]],
+                  f"{indicator_id}_by_team.csv", f"teams_{indicator_id}")
+            return None
+        event = st.altair_chart(teams_chart(frame, indicator), width="stretch", on_select="rerun",
+                                key=f"teams_chart_{indicator_id}")
+        picked = (event or {}).get("selection", {}).get("team_pick") or []
+        return picked[0].get("team") if picked else None
+    return None
+
+
+DRILL_COLUMNS = {"unit_id": "record id", "person_id": "child (pseudonymous id)", "team": "team",
+                 "worker_id": "worker", "numerator": "in timescale"}
+
+
+def children_behind(filters: Filters, indicator_id: str, team: str | None, period: Period,
+                    limit: int = 500) -> None:
+    """The children or events behind a figure: the list a team manager takes to a performance surgery."""
+    indicator = indicators.get(indicator_id)
+    with guarded("The list of children"):
+        scope = Scope((team,)) if team else filters.scope
+        rows = _units(str(data_root()), filters.snapshot.id, _fingerprint(filters.snapshot), indicator_id,
+                      period, scope.teams, limit + 1)
+        if rows is None:
+            st.warning("Unavailable: a table this list needs is absent from the snapshot.")
+            return
+        shown = rows.drop(columns=["period_from", "period_to", "team_date", "denominator"], errors="ignore")
+        if indicator.unit == indicators.PERCENT:
+            shown = shown.assign(numerator=shown["numerator"].map({1: "yes", 0: "no"}))
+        else:
+            shown = shown.drop(columns=["numerator"])
+        shown = shown.assign(team=shown["team"].map(filters.team_name)).rename(columns=DRILL_COLUMNS)
+        where = filters.team_name(team) if team else filters.scope_label
+        st.caption(f"{min(len(rows), limit):,} record(s) for {where}, {period}"
+                   + (f"; the first {limit} shown, missed timescales first" if len(rows) > limit else "")
+                   + ". Pseudonymous ids only.")
+        table(shown.head(limit), f"{indicator_id}_children.csv", f"children_{indicator_id}")
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _units(root: str, snapshot_id: str, fingerprint: str, indicator_id: str, period: Period,
+           teams: tuple[str, ...] | None, limit: int) -> pd.DataFrame | None:
+    db = _database(root, snapshot_id, fingerprint)
+    indicator = indicators.get(indicator_id)
+    if unavailable_reason(db, indicator):
+        return None
+    return unit_rows(db, indicator, [period], _settings(root), Scope(teams), limit=limit)
+
+
+def _fingerprint(snapshot: Snapshot) -> str:
+    return str(sorted(snapshot.report.fingerprint.items()))
+
+
+def indicators_summary(filters: Filters, area: str) -> pd.DataFrame:
+    """Every indicator of an area for the period: value, n, target, latest England and neighbour figures."""
+    rows = []
+    for indicator in (i for i in indicators.REGISTRY.values() if i.area == area):
+        row = indicator_frame(filters, indicator.id, [filters.period]).iloc[0]
+        target = settings().targets.get(indicator.id)
+        published = benchmarks.latest_before(indicator.id, filters.as_at)
+        rows.append({
+            "indicator": indicator.title, "id": indicator.id,
+            "value": format_value(indicator, row["value"]) if not row["unavailable"] else "unavailable",
+            "n": n_caption(indicator, row),
+            "target": f"{target.value:g}" if target else "",
+            "England": f"{published['england']:g} ({_year_label(published)})" if published is not None else "",
+            "statistical neighbours": f"{published['neighbours']:g}" if published is not None else "",
+            "better": indicator.better})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- safeguarding: flow and child protection now
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def _flow(root: str, snapshot_id: str, fingerprint: str, period: Period, teams) -> pd.DataFrame | None:
+    return queries.flow(_database(root, snapshot_id, fingerprint), period, Scope(teams))
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def _cp_now(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, standard: int, teams):
+    db = _database(root, snapshot_id, fingerprint)
+    children = queries.cp_children_now(db, as_at, standard, Scope(teams))
+    if children is None:
+        return None, None
+    return children, queries.cp_plans_by_category_and_length(db, children)
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def _cp_due(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, window: int, teams):
+    return queries.cp_due(_database(root, snapshot_id, fingerprint), as_at, window, Scope(teams))
+
+
+def _key(filters: Filters) -> tuple[str, str, str]:
+    return str(data_root()), filters.snapshot.id, _fingerprint(filters.snapshot)
+
+
+def safeguarding_flow(filters: Filters) -> None:
+    """Contacts to CP plans for the period, beside the same period a year earlier."""
+    with guarded("The flow from contacts to child protection"):
+        flow = _flow(*_key(filters), filters.period, filters.scope.teams)
+        if flow is None:
+            st.warning("Unavailable: the flow needs contacts, referrals, assessments, S47, ICPC and CP plan tables.")
+            return
+        before = queries.year_before(filters.period)
+        st.caption(f"This period: {filters.period}. A year before: {before}. "
+                   "'Per 100 before' is how many reached this stage for every 100 at the stage before.")
+        shown = flow.rename(columns={"this_period": "this period", "year_before": "a year before",
+                                     "change_pct": "change %", "per_100_previous": "per 100 before",
+                                     "per_100_previous_year_before": "per 100 before, a year before"})
+        if st.toggle("Show as table", key="table_flow"):
+            table(shown.drop(columns=["step"]), "safeguarding_flow.csv", "flow")
+        else:
+            st.altair_chart(flow_chart(flow), width="stretch")
+            st.dataframe(shown.drop(columns=["step"]), hide_index=True, width="stretch")
+
+
+def child_protection_now(filters: Filters) -> None:
+    """Plans open at the as-at date by category and length; overdue visits; meetings due soon."""
+    standard = int(settings().standards.get("cp_visit_working_days", 10))
+    as_at = filters.as_at
+    with guarded("Children on child protection plans"):
+        children, summary = _cp_now(*_key(filters), as_at, standard, filters.scope.teams)
+        if children is None:
+            st.warning("Unavailable: needs the CP plan and CP visit tables.")
+            return
+        long_plans = int((children["length_band"] == "2 years or more").sum())
+        overdue = children[children["visit_overdue"]]
+        left, middle, right = st.columns(3)
+        left.metric("Children on a CP plan", f"{len(children):,}", help=f"Plans open at {as_at:%d %b %Y}.")
+        middle.metric("On a plan 2 years or more", f"{long_plans:,}")
+        right.metric("CP visit overdue", f"{len(overdue):,}",
+                     help=f"On the plan more than {standard} working days and not seen in the last {standard}.")
+        st.markdown(f"**Plans open at {as_at:%d %B %Y}, by length and category**")
+        if st.toggle("Show as table", key="table_cp_length"):
+            table(summary, "cp_plans_by_length.csv", "cp_length")
+        else:
+            st.altair_chart(cp_length_chart(summary), width="stretch")
+        st.markdown(f"**Children whose CP visit is overdue** (local standard: seen every {standard} working days)")
+        if overdue.empty:
+            st.write("None: every child on a plan for longer than the standard was seen within it.")
+        else:
+            table(overdue[["person_id", "team", "worker_id", "plan_start", "category", "last_seen_visit",
+                           "working_days_since_seen"]].assign(team=lambda f: f["team"].map(filters.team_name))
+                  .rename(columns={"person_id": "child (pseudonymous id)", "worker_id": "worker"}),
+                  "cp_visits_overdue.csv", "cp_overdue")
+    window = 15
+    with guarded("Meetings due"):
+        due = _cp_due(*_key(filters), as_at, window, filters.scope.teams)
+        st.markdown(f"**CP reviews and initial conferences due in the next {window} working days, or overdue**")
+        if due is None:
+            st.warning("Unavailable: needs the CP review, CP plan and ICPC tables.")
+        elif due.empty:
+            st.write("None due.")
+        else:
+            table(due.assign(team=due["team"].map(filters.team_name)).rename(
+                columns={"person_id": "child (pseudonymous id)", "plan_or_enquiry_id": "plan or S47 id",
+                         "worker_id": "worker"}), "cp_meetings_due.csv", "cp_due")

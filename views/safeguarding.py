@@ -1,7 +1,8 @@
-"""Safeguarding: contacts to child protection, by team."""
+"""Safeguarding: the front door to child protection, by team, down to the child."""
 import streamlit as st
 
-from torbay_dash import ui
+from torbay_dash import indicators, ui
+from torbay_dash.periods import months
 
 st.title("Safeguarding")
 filters = ui.filters()
@@ -9,19 +10,34 @@ if filters is None:
     ui.empty_state()
     st.stop()
 
-left, right = st.columns(2)
-with left:
-    ui.headline(filters, "referrals")
-with right:
-    ui.headline(filters, "assessments_45wd_pct")
+st.header("The flow for the period")
+ui.safeguarding_flow(filters)
 
-ui.monthly_series(filters, "referrals")
-ui.monthly_series(filters, "assessments_45wd_pct")
-ui.by_team(filters, "assessments_45wd_pct")
+st.header("Timeliness and outcomes")
+choices = [i.id for i in indicators.REGISTRY.values() if i.area == "safeguarding"]
+chosen = ui.url_choice("Indicator", choices, key="indicator", default="icpc_15wd_pct",
+                       format_func=lambda i: indicators.get(i).title)
+ui.headline(filters, chosen)
 
-st.subheader("Coming to this page")
-ui.coming_soon([
-    "the flow from contacts to child protection plans, with conversion rates against a year earlier",
-    "contacts, re-referrals, S47 enquiries, ICPC timeliness and child protection indicators",
-    "the children behind each figure, for team managers' performance surgeries",
-])
+st.subheader("Is it improving?")
+ui.trend(filters, chosen)
+
+st.subheader("Teams side by side")
+st.caption("Value and n for each team in the period: a small team's 50% of 2 is not 50% of 200. "
+           "Click a bar to list that team's children below.")
+clicked_team = ui.teams_side_by_side(filters, chosen)
+
+st.subheader("The children behind the number")
+month_options = ["whole period", *[m.start.isoformat() for m in reversed(months(filters.period.start, filters.period.end))]]
+month = ui.url_choice("Month", month_options, key="month", default="whole period",
+                      format_func=lambda m: m if m == "whole period" else f"{m[:7]}")
+period = filters.period if month == "whole period" else next(
+    m for m in months(filters.period.start, filters.period.end) if m.start.isoformat() == month)
+ui.children_behind(filters, chosen, clicked_team, period)
+
+st.header("All safeguarding indicators")
+summary = ui.indicators_summary(filters, "safeguarding")
+ui.table(summary, "safeguarding_indicators.csv", "safeguarding_summary")
+
+st.header("Child protection now")
+ui.child_protection_now(filters)

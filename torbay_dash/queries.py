@@ -1,0 +1,63 @@
+"""Small frames for screens beyond the indicators: the safeguarding flow, children on plans now, reminders.
+
+Every function aggregates or filters in DuckDB and returns a short frame; None means a
+table it needs is absent from the snapshot (the page says so instead of showing zeros).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from .compute import EVERYTHING, Scope
+from .db import SnapshotDB, read_sql
+from .periods import Period, add_months
+
+FLOW_TABLES = ("ssd_contacts", "ssd_cin_episodes", "ssd_cin_assessments", "ssd_s47_enquiry",
+               "ssd_initial_cp_conference", "ssd_cp_plans")
+CP_NOW_TABLES = ("ssd_cp_plans", "ssd_cp_visits")
+CP_DUE_TABLES = ("ssd_cp_reviews", "ssd_cp_plans", "ssd_initial_cp_conference")
+
+
+def _teams(scope: Scope):
+    return list(scope.teams) if scope.teams is not None else None
+
+
+def _has(db: SnapshotDB, tables) -> bool:
+    return all(t in db.tables for t in tables)
+
+
+def year_before(period: Period) -> Period:
+    return Period(add_months(period.start, -12), add_months(period.end, -12))
+
+
+def flow(db: SnapshotDB, period: Period, scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Volumes at each stage for the period and the same period a year earlier, with conversion rates."""
+    if not _has(db, FLOW_TABLES):
+        return None
+    sql = read_sql("safeguarding/flow")
+    now = db.query(sql, {"from": period.start, "to": period.end, "teams": _teams(scope)})
+    before_period = year_before(period)
+    before = db.query(sql, {"from": before_period.start, "to": before_period.end, "teams": _teams(scope)})
+    return db.query(read_sql("safeguarding/flow_compare"), frames={"now": now, "before": before})
+
+
+def cp_children_now(db: SnapshotDB, as_at: dt.date, standard: int, scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """One row per child on a plan at `as_at`: category, length band, team, worker, last seen visit, overdue flag."""
+    if not _has(db, CP_NOW_TABLES):
+        return None
+    return db.query(read_sql("safeguarding/cp_children_now"),
+                    {"as_at": as_at, "teams": _teams(scope), "standard": standard})
+
+
+def cp_plans_by_category_and_length(db: SnapshotDB, children: pd.DataFrame) -> pd.DataFrame:
+    """Children on plans counted by category and length band (from cp_children_now's rows)."""
+    return db.query("SELECT category, length_band, count(*) AS children FROM children GROUP BY ALL ORDER BY ALL",
+                    frames={"children": children})
+
+
+def cp_due(db: SnapshotDB, as_at: dt.date, window: int, scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """CP reviews and initial conferences due within `window` working days, or overdue, not yet held."""
+    if not _has(db, CP_DUE_TABLES):
+        return None
+    return db.query(read_sql("safeguarding/cp_due"), {"as_at": as_at, "window": window, "teams": _teams(scope)})
