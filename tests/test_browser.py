@@ -41,9 +41,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(service_root):
+def server(demo_root):
     port = _free_port()
-    env = {**os.environ, "TORBAY_DASH_DATA": str(service_root)}
+    env = {**os.environ, "TORBAY_DASH_DATA": str(demo_root)}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                              "--server.headless=true", f"--server.port={port}",
                              "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
@@ -123,5 +123,26 @@ def test_changing_the_team_filter_changes_the_url_and_survives_a_page_move(serve
         _settled(fresh)
         assert fresh.get_by_text("Cared-for children 1").first.is_visible()
         fresh.close()
+    finally:
+        page.close()
+
+
+def test_safeguarding_team_pick_lists_that_teams_children(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    try:
+        page.goto(f"{server}/safeguarding?indicator=assessments_45wd_pct")
+        _settled(page)
+        assert page.get_by_text("The children behind the number").is_visible()
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Team").click()
+        page.locator('[role="option"]').filter(has_text="Assessment team 1").click()
+        _settled(page)
+        page.wait_for_function("() => window.location.search.includes('team=')", timeout=10000)
+        caption = page.get_by_text("record(s) for Assessment team 1")
+        caption.wait_for(timeout=30000)
+        assert caption.is_visible()
+        assert page.locator('[data-testid="stDataFrame"]').count() >= 2
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.get_by_text("could not be shown").count() == 0
     finally:
         page.close()

@@ -459,7 +459,7 @@ def teams_side_by_side(filters: Filters, indicator_id: str) -> str | None:
 
 
 DRILL_COLUMNS = {"unit_id": "record id", "person_id": "child (pseudonymous id)", "team": "team",
-                 "worker_id": "worker", "numerator": "in timescale"}
+                 "worker_id": "worker"}
 
 
 def children_behind(filters: Filters, indicator_id: str, team: str | None, period: Period,
@@ -475,10 +475,13 @@ def children_behind(filters: Filters, indicator_id: str, team: str | None, perio
             return
         shown = rows.drop(columns=["period_from", "period_to", "team_date", "denominator"], errors="ignore")
         if indicator.unit == indicators.PERCENT:
+            # 'yes'/'no' in words; the SQL's own in_timescale flag, where it has one, is the same fact
+            shown = shown.drop(columns=["in_timescale"], errors="ignore")
             shown = shown.assign(numerator=shown["numerator"].map({1: "yes", 0: "no"}))
         else:
             shown = shown.drop(columns=["numerator"])
-        shown = shown.assign(team=shown["team"].map(filters.team_name)).rename(columns=DRILL_COLUMNS)
+        shown = shown.assign(team=shown["team"].map(filters.team_name)).rename(
+            columns={**DRILL_COLUMNS, "numerator": indicator.numerator_label or "counted"})
         where = filters.team_name(team) if team else filters.scope_label
         st.caption(f"{min(len(rows), limit):,} record(s) for {where}, {period}"
                    + (f"; the first {limit} shown, missed timescales first" if len(rows) > limit else "")
