@@ -66,5 +66,92 @@ def random_tables(seed: int, n_children: int = 150) -> dict[str, list[dict]]:
         if row["invo_involvements_id"] not in seen:
             seen.add(row["invo_involvements_id"])
             unique.append(row)
-    return {"ssd_cin_episodes": referrals, "ssd_cin_assessments": assessments, "ssd_cla_episodes": episodes,
-            "ssd_legal_status": statuses, "ssd_involvements": unique}
+    tables = {"ssd_cin_episodes": referrals, "ssd_cin_assessments": assessments, "ssd_cla_episodes": episodes,
+              "ssd_legal_status": statuses, "ssd_involvements": unique}
+    tables.update(_safeguarding_tables(seed, people, assessments))
+    return tables
+
+
+FLAGS = ["Y", "N", None]
+FACTOR_TEXTS = [('["6A"]', 6), ('["3A","6A"]', 4), ('[ "6A" , "21"]', 1), ('["16A"]', 2), ('["3A"]', 3),
+                ('["21"]', 2), ("[]", 1), ('["6A", "4B"', 1), ("not json 6A", 1), (None, 1)]
+
+
+def _days(rng: random.Random, day: dt.date | None, low: int, high: int) -> dt.date | None:
+    return None if day is None else day + dt.timedelta(days=rng.randrange(low, high))
+
+
+def _safeguarding_tables(seed: int, people: list[str], assessments: list[dict]) -> dict[str, list[dict]]:
+    """Contacts to pre-proceedings, from their own stream so the tables above stay as they were."""
+    rng = random.Random(f"safeguarding-{seed}")
+    n = len(people)
+    contacts = []
+    for i in range(n * 3):
+        made = _maybe(rng, _day(rng), 0.03)
+        # mostly within a few days (weekends and bank holidays in between); some never decided,
+        # a few decided "before" they were made (bad rows)
+        done = _maybe(rng, _days(rng, made, 0, 7) if rng.random() < 0.95 else _days(rng, made, -3, 0), 0.12)
+        contacts.append({"cont_contact_id": f"K{i}", "cont_person_id": _maybe(rng, rng.choice(people), 0.03),
+                         "cont_contact_date": made, "cont_contact_completed_date": done,
+                         "cont_contact_team": rng.choice(TEAMS)})
+    s47s = []
+    for i in range(n):
+        start = _maybe(rng, _day(rng), 0.05)
+        s47s.append({"s47e_s47_enquiry_id": f"S{i}", "s47e_person_id": rng.choice(people),
+                     "s47e_s47_start_date": start, "s47e_s47_end_date": _maybe(rng, _days(rng, start, -5, 60), 0.3),
+                     "s47e_s47_completed_by_team": rng.choice(TEAMS)})
+    icpcs = []
+    for i in range(n * 2):
+        link = rng.random()
+        s47 = rng.choice(s47s)
+        s47_id = s47["s47e_s47_enquiry_id"] if link < 0.85 else (f"S_MISSING{i}" if link < 0.93 else None)
+        held = _days(rng, s47["s47e_s47_start_date"] or _day(rng), -4, 45)   # sometimes before its S47
+        icpcs.append({"icpc_icpc_id": f"I{i}", "icpc_s47_enquiry_id": s47_id, "icpc_person_id": s47["s47e_person_id"],
+                      "icpc_icpc_transfer_in": rng.choice(["N", "N", "N", "Y", None]),
+                      "icpc_icpc_date": _maybe(rng, held, 0.05), "icpc_icpc_team": rng.choice(TEAMS)})
+    plans, reviews, visits = [], [], []
+    for i, person in enumerate(people):
+        cursor = START + dt.timedelta(days=rng.randrange(-900, 1100))
+        for j in range(rng.randrange(0, 5)):
+            end = _maybe(rng, cursor + dt.timedelta(days=rng.randrange(-15, 900)), 0.35)
+            plan_id = f"CP{i}_{j}"
+            owner = _maybe(rng, person, 0.04)
+            plans.append({"cppl_cp_plan_id": plan_id, "cppl_person_id": owner, "cppl_cp_plan_start_date": cursor,
+                          "cppl_cp_plan_end_date": end})
+            last = min(end or START + dt.timedelta(days=1300), START + dt.timedelta(days=1300))
+            due, k = cursor + dt.timedelta(days=91), 0
+            while due <= last:
+                reviews.append({"cppr_cp_review_id": f"RV{i}_{j}_{k}", "cppr_person_id": owner,
+                                "cppr_cp_plan_id": plan_id, "cppr_cp_review_due": _maybe(rng, due, 0.05),
+                                "cppr_cp_review_date": _maybe(rng, _days(rng, due, -10, 12), 0.05)})
+                due, k = due + dt.timedelta(days=182), k + 1
+            day, k = cursor + dt.timedelta(days=rng.randrange(0, 10)), 0
+            while day <= last:
+                visits.append({"cppv_cp_visit_id": f"V{i}_{j}_{k}", "cppv_person_id": person,
+                               "cppv_cp_plan_id": plan_id, "cppv_cp_visit_date": day,
+                               "cppv_cp_visit_seen": rng.choice(["Y", "Y", "Y", "Y", "N", None])})
+                day, k = day + dt.timedelta(days=rng.randrange(1, 22)), k + 1
+            if end is None:
+                break
+            # usually a later plan after a gap; sometimes the same day or an overlap (recording errors)
+            if rng.random() > 0.1:
+                cursor = max(cursor, end) + dt.timedelta(days=rng.randrange(-60, 300))
+    texts, weights = zip(*FACTOR_TEXTS)
+    factors = []
+    for a in assessments:
+        for _ in range(rng.choice([0, 1, 1, 1, 1, 1, 2])):
+            factors.append({"cinf_table_id": f"F{len(factors)}", "cinf_assessment_id": a["cina_assessment_id"],
+                            "cinf_assessment_factors_json": rng.choices(texts, weights)[0]})
+    factors.append({"cinf_table_id": f"F{len(factors)}", "cinf_assessment_id": "A_NONE",
+                    "cinf_assessment_factors_json": '["6A"]'})
+    pre = []
+    for i in range(n // 2):
+        meeting = _maybe(rng, _day(rng), 0.08)
+        gap = rng.choice([rng.randrange(-5, 200), rng.randrange(110, 115)])
+        pre.append({"prep_table_id": f"X{i}", "prep_person_id": _maybe(rng, rng.choice(people), 0.03),
+                    "prep_initial_pre_pro_meeting_date": meeting,
+                    "prep_agree_stepdown_issue_date": _maybe(rng, _days(rng, meeting or _day(rng), gap, gap + 1), 0.15),
+                    "prep_pre_pro_outcome": rng.choice(["stepdown", "proceedings_issued", None])})
+    return {"ssd_contacts": contacts, "ssd_s47_enquiry": s47s, "ssd_initial_cp_conference": icpcs,
+            "ssd_cp_plans": plans, "ssd_cp_reviews": reviews, "ssd_cp_visits": visits,
+            "ssd_assessment_factors": factors, "ssd_pre_proceedings": pre}

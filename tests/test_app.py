@@ -126,3 +126,32 @@ def test_teams_sharing_a_name_get_distinct_labels():
     from torbay_dash.ui import unique_labels
     assert unique_labels(["T1", "T2", "T3"], ["North", "North", "South"]) == {
         "T1": "North (T1)", "T2": "North (T2)", "T3": "South"}
+
+
+def test_safeguarding_page_answers_the_icpc_question_from_the_url(demo_root, use_data_root):
+    """Is ICPC timeliness improving, which team is worst, which children were late: all from one link."""
+    use_data_root(demo_root)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"team": "Assessment team 2", "indicator": "icpc_15wd_pct", "month": "2021-03-01"})
+    at.run()
+    at.switch_page("views/safeguarding.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="team").value == "T03"
+    assert at.selectbox(key="choice_indicator").value == "icpc_15wd_pct"
+    titles = [m.label for m in at.metric]
+    assert "Initial child protection conferences within 15 working days" in titles[0] or "ICPC" in titles[0]
+    children = [df.value for df in at.dataframe if "child (pseudonymous id)" in df.value.columns]
+    assert children, "no list of children"
+    listed = children[0]
+    assert set(listed["team"]) <= {"Assessment team 2"}
+    assert all(str(d) >= "2021-03-01" and str(d) <= "2021-03-31" for d in listed["icpc date"])
+    assert not any("could not be shown" in e.value for e in at.error)
+
+
+def test_safeguarding_page_renders_all_indicators(demo_root, use_data_root):
+    use_data_root(demo_root)
+    from torbay_dash.indicators import REGISTRY
+    at = app().switch_page("views/safeguarding.py").run()
+    summary = next(df.value for df in at.dataframe if "id" in df.value.columns and "England" in df.value.columns)
+    assert set(summary["id"]) == {i for i, ind in REGISTRY.items() if ind.area == "safeguarding"}
+    assert not (summary["value"] == "unavailable").any()

@@ -18,6 +18,7 @@ D = dt.date
 BEFORE_FLOW = Period(D(2019, 4, 1), D(2020, 3, 31))
 NOW_FLOW = Period(D(2020, 8, 1), D(2021, 7, 31))
 FY_2020_21 = Period(D(2020, 4, 1), D(2021, 3, 31))
+APR_JUL_2021 = Period(D(2021, 4, 1), D(2021, 7, 31))
 BEFORE_STOCK = Period(D(2020, 3, 1), D(2020, 3, 31))
 NOW_STOCK = Period(D(2021, 7, 1), D(2021, 7, 31))
 
@@ -27,6 +28,16 @@ CALIBRATION = [
     ("cla_count", NOW_STOCK, 307, 0.03, "relative"),
     ("assessments_45wd_pct", BEFORE_FLOW, 76.6, 3, "points"),
     ("assessments_45wd_pct", FY_2020_21, 80.0, 3, "points"),
+    ("contacts_completed_1wd_pct", BEFORE_FLOW, 86, 2, "points"),
+    ("contacts_completed_1wd_pct", APR_JUL_2021, 97, 2, "points"),
+    ("icpc_15wd_pct", BEFORE_FLOW, 63, 3, "points"),
+    ("icpc_15wd_pct", NOW_FLOW, 80, 3, "points"),
+    ("cse_identified", BEFORE_FLOW, 47, 0.05, "relative"),
+    ("cse_identified", NOW_FLOW, 182, 0.05, "relative"),
+    ("rereferrals_12m_pct", BEFORE_FLOW, 22.2, 3, "points"),
+    ("rereferrals_12m_pct", FY_2020_21, 24.5, 3, "points"),
+    ("cp_second_subsequent_pct", BEFORE_FLOW, 28.4, 4, "points"),
+    ("cp_second_subsequent_pct", FY_2020_21, 24.1, 4, "points"),
 ]
 
 
@@ -41,3 +52,16 @@ def test_calibration(latest_db, indicator_id, period, target, tolerance, kind):
     value = compute(latest_db, REGISTRY[indicator_id], [period], load_settings()).iloc[0]["value"]
     allowed = target * tolerance if kind == "relative" else tolerance
     assert abs(value - target) <= allowed, f"{indicator_id} {period}: {value:.1f}, target {target} ± {allowed:g}"
+
+
+def _months_in(period: Period) -> int:
+    return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+
+
+def test_more_contacts_a_month_now_than_before(latest_db):
+    """"Despite increased demand": more contacts a month in 2020-08..2021-07 than in 2019-20."""
+    def per_month(period):
+        count = compute(latest_db, REGISTRY["contacts"], [period], load_settings()).iloc[0]["value"]
+        return count / _months_in(period)
+    before, now = per_month(BEFORE_FLOW), per_month(NOW_FLOW)
+    assert now > before, f"contacts a month: {now:.0f} now, {before:.0f} before"

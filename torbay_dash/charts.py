@@ -40,7 +40,9 @@ def team_bar_chart(frame: pd.DataFrame, indicator: Indicator) -> alt.Chart:
                         label=lambda f: f["n"].map(lambda n: f"n = {n:,.0f}"))
     base = alt.Chart(data).encode(y=alt.Y("team_name:N", sort="-x", title=None))
     bars = base.mark_bar().encode(x=alt.X("value:Q", title=_axis_title(indicator)),
-                                  tooltip=["team_name", alt.Tooltip("value:Q", format=",.1f"), "numerator", "denominator"])
+                                  tooltip=[alt.Tooltip("team_name:N", title="team"), alt.Tooltip("value:Q", format=",.1f"),
+                                           alt.Tooltip("numerator:Q", format=",.0f"),
+                                           alt.Tooltip("denominator:Q", format=",.0f")])
     text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
     return (bars + text).properties(height=max(120, 28 * len(data)))
 
@@ -103,7 +105,8 @@ def teams_chart(frame: pd.DataFrame, indicator: Indicator, selection_name: str =
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title=_axis_title(indicator), scale=alt.Scale(domain=[0, room], nice=False)),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
-        tooltip=["team_name", alt.Tooltip("value:Q", format=",.1f"), "numerator", "denominator"],
+        tooltip=[alt.Tooltip("team_name:N", title="team"), alt.Tooltip("value:Q", format=",.1f"),
+                 alt.Tooltip("numerator:Q", format=",.0f"), alt.Tooltip("denominator:Q", format=",.0f")],
     ).add_params(pick)
     text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="label:N")
     return (bars + text).properties(height=max(140, 40 * len(data)))

@@ -179,6 +179,7 @@ DATE_ORDER_CHECKS = [
     _Check("ssd_cin_episodes", "cine_referral_date", "cine_close_date"),
     _Check("ssd_cin_assessments", "cina_assessment_start_date", "cina_assessment_auth_date"),
     _Check("ssd_s47_enquiry", "s47e_s47_start_date", "s47e_s47_end_date"),
+    _Check("ssd_pre_proceedings", "prep_initial_pre_pro_meeting_date", "prep_agree_stepdown_issue_date"),
     _Check("ssd_cp_plans", "cppl_cp_plan_start_date", "cppl_cp_plan_end_date"),
     _Check("ssd_cla_episodes", "clae_cla_episode_start_date", "clae_cla_episode_ceased_date"),
     _Check("ssd_cla_placement", "clap_cla_placement_start_date", "clap_cla_placement_end_date"),

@@ -503,6 +503,12 @@ def _fingerprint(snapshot: Snapshot) -> str:
     return str(sorted(snapshot.report.fingerprint.items()))
 
 
+def indicators_summary_table(filters: Filters, area: str) -> None:
+    """Every indicator of an area in one table, with its CSV."""
+    with guarded("The table of indicators"):
+        table(indicators_summary(filters, area), f"{area}_indicators.csv", f"{area}_summary")
+
+
 def indicators_summary(filters: Filters, area: str) -> pd.DataFrame:
     """Every indicator of an area for the period: value, n, target, latest England and neighbour figures."""
     rows = []

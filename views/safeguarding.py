@@ -36,8 +36,7 @@ period = filters.period if month == "whole period" else next(
 ui.children_behind(filters, chosen, clicked_team, period)
 
 st.header("All safeguarding indicators")
-summary = ui.indicators_summary(filters, "safeguarding")
-ui.table(summary, "safeguarding_indicators.csv", "safeguarding_summary")
+ui.indicators_summary_table(filters, "safeguarding")
 
 st.header("Child protection now")
 ui.child_protection_now(filters)
