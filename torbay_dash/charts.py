@@ -136,7 +136,8 @@ def cp_length_chart(summary: pd.DataFrame) -> alt.Chart:
         x=alt.X("length_band:N", sort=order, title="time on the plan", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(children):Q", title="children"),
         color=alt.Color("category:N", title="category"),
-        tooltip=["length_band", "category", "children"])
+        tooltip=[alt.Tooltip("length_band:N", title="time on the plan"), alt.Tooltip("category:N"),
+                 alt.Tooltip("children:Q")])
     totals = alt.Chart(summary).mark_text(dy=-6).encode(
         x=alt.X("length_band:N", sort=order), y="sum(children):Q", text="sum(children):Q")
     return (bars + totals).properties(height=260)

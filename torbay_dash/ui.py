@@ -589,7 +589,9 @@ def child_protection_now(filters: Filters) -> None:
         right.metric("CP visit overdue", f"{len(overdue):,}",
                      help=f"On the plan more than {standard} working days and not seen in the last {standard}.")
         st.markdown(f"**Plans open at {as_at:%d %B %Y}, by length and category**")
-        if st.toggle("Show as table", key="table_cp_length"):
+        if summary.empty:
+            st.write(f"No child on a plan in {filters.scope_label} at this date.")
+        elif st.toggle("Show as table", key="table_cp_length"):
             table(summary, "cp_plans_by_length.csv", "cp_length")
         else:
             st.altair_chart(cp_length_chart(summary), width="stretch")
