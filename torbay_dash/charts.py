@@ -61,7 +61,7 @@ def trend_chart(monthly: pd.DataFrame, indicator: Indicator, rolling: pd.DataFra
     layers = []
     # percentages are not forced to start at 0: a change of a few points must be visible
     y_scale = alt.Scale(zero=False, nice=True) if indicator.unit == PERCENT else alt.Scale(zero=True)
-    y = alt.Y("value:Q", title=_axis_title(indicator), scale=y_scale)
+    y = alt.Y("value:Q", title=indicator.unit_label, scale=y_scale)
     x = alt.X("yearmonth(month):T", title="month", axis=alt.Axis(format="%b %Y"))
     tooltip = [alt.Tooltip("series:N"), alt.Tooltip("from:T"), alt.Tooltip("to:T"),
                alt.Tooltip("value:Q", format=",.1f"), alt.Tooltip("numerator:Q", format=",.0f"),
@@ -85,13 +85,13 @@ def trend_chart(monthly: pd.DataFrame, indicator: Indicator, rolling: pd.DataFra
         refs = references.assign(line=references["text"])
         layers.append(alt.Chart(refs).mark_rule(color="#444", strokeWidth=1.5).encode(
             y="value:Q",
-            strokeDash=alt.StrokeDash("line:N", title=None, legend=alt.Legend(orient="bottom", symbolStrokeWidth=2, labelLimit=0,
-                                                                       columns=1),
+            strokeDash=alt.StrokeDash("line:N", title=None, legend=alt.Legend(orient="top", symbolStrokeWidth=2, labelLimit=0,
+                                                                       direction="horizontal"),
                                       scale=alt.Scale(domain=[refs.loc[refs["label"] == lab, "line"].iloc[0]
                                                               for lab in labels],
                                                       range=[REFERENCE_DASH[lab] for lab in labels])),
             tooltip=[alt.Tooltip("line:N", title="reference")]))
-    return alt.layer(*layers).properties(height=300)
+    return alt.layer(*layers).properties(height=320)
 
 
 def teams_chart(frame: pd.DataFrame, indicator: Indicator, selection_name: str = "team_pick") -> alt.Chart:
