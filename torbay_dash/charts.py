@@ -141,3 +141,34 @@ def cp_length_chart(summary: pd.DataFrame) -> alt.Chart:
     totals = alt.Chart(summary).mark_text(dy=-6).encode(
         x=alt.X("length_band:N", sort=order), y="sum(children):Q", text="sum(children):Q")
     return (bars + totals).properties(height=260)
+
+
+def population_chart(in_care: pd.DataFrame, starts: pd.DataFrame, ended: pd.DataFrame) -> alt.VConcatChart:
+    """Children in care at each month end above the starts and endings that moved it."""
+    month = alt.X("yearmonth(month):T", title="month", axis=alt.Axis(format="%b %Y"))
+    stock = in_care.assign(month=pd.to_datetime(in_care["from"]))
+    line = alt.Chart(stock).mark_line(point=alt.OverlayMarkDef(filled=True, size=40), color="#0b2e59").encode(
+        x=month, y=alt.Y("value:Q", title="children in care at the month end", scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("to:T", title="month end"), alt.Tooltip("value:Q", title="children in care")])
+    flows = pd.concat([starts.assign(movement="came into care"), ended.assign(movement="left care")])
+    flows = flows.assign(month=pd.to_datetime(flows["from"]))
+    bars = alt.Chart(flows).mark_bar().encode(
+        x=month, xOffset=alt.XOffset("movement:N"),
+        y=alt.Y("value:Q", title="periods of care"),
+        color=alt.Color("movement:N", scale=alt.Scale(domain=["came into care", "left care"],
+                                                      range=["#c1502e", "#1f5fa6"]),
+                        legend=alt.Legend(orient="top", title=None)),
+        tooltip=[alt.Tooltip("movement:N"), alt.Tooltip("from:T", title="month"), alt.Tooltip("value:Q")])
+    return alt.vconcat(line.properties(height=220), bars.properties(height=180)).resolve_scale(x="shared")
+
+
+def placement_mix_chart(mix: pd.DataFrame) -> alt.Chart:
+    """Children in care at each month end, stacked by kind of placement (hover for the numbers)."""
+    data = mix.assign(month=pd.to_datetime(mix["period_to"]).dt.to_period("M").dt.to_timestamp())
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("yearmonth(month):T", title="month end", axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("children:Q", title="children in care", stack="zero"),
+        color=alt.Color("placement:N", title="placement", legend=alt.Legend(orient="right", labelLimit=0)),
+        order=alt.Order("placement:N"),
+        tooltip=[alt.Tooltip("period_to:T", title="month end"), alt.Tooltip("placement:N"),
+                 alt.Tooltip("children:Q")]).properties(height=320)

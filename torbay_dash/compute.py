@@ -58,14 +58,16 @@ def _params(indicator: Indicator, settings: LocalAuthority, scope: Scope) -> dic
 
 
 def unit_rows(db: SnapshotDB, indicator: Indicator, periods: list[Period], settings: LocalAuthority,
-              scope: Scope = EVERYTHING, limit: int | None = None) -> pd.DataFrame:
+              scope: Scope = EVERYTHING, limit: int | None = None, numerator: int | None = None) -> pd.DataFrame:
     """The rows behind an indicator: one per event or child, with team, numerator and details.
 
     Rows that miss the standard (numerator 0 of a percentage) come first: they are the
-    ones a team manager asks about.
+    ones a team manager asks about. `numerator` keeps only rows with that numerator
+    (1: the children counted, e.g. placed over 20 miles; 0: those missing a standard).
     """
     order = "numerator ASC, period_from, team, unit_id" if indicator.unit == PERCENT else "period_from, team, unit_id"
-    sql = _units_sql(indicator) + f"\nSELECT * FROM scoped ORDER BY {order}"
+    where = "" if numerator is None else f"WHERE numerator = {int(numerator)} "
+    sql = _units_sql(indicator) + f"\nSELECT * FROM scoped {where}ORDER BY {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return db.query(sql, _params(indicator, settings, scope), {"periods": periods_frame(periods)})

@@ -26,6 +26,15 @@ def read_sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
+def with_shared(fragments: list[str], name: str) -> str:
+    """sql/<name>.sql preceded by shared fragments (sql/shared/<f>.sql) as CTEs of the same names."""
+    ctes = ",\n".join(f"{f} AS (\n{read_sql('shared/' + f)}\n)" for f in fragments)
+    body = "\n".join(line for line in read_sql(name).splitlines() if not line.lstrip().startswith("--"))
+    if body.lstrip().upper().startswith("WITH"):
+        return f"WITH {ctes},\n{body.lstrip()[4:]}"
+    return f"WITH {ctes}\n{body}"
+
+
 def _view_sql(table: contract.Table, path: Path, source_types: dict[str, str]) -> str:
     """A table's view: contract columns cast to contract types, bad rows left out.
 

@@ -10,8 +10,8 @@ import datetime as dt
 import pandas as pd
 
 from .compute import EVERYTHING, Scope
-from .db import SnapshotDB, read_sql
-from .periods import Period, add_months
+from .db import SnapshotDB, read_sql, with_shared
+from .periods import Period, add_months, periods_frame
 
 FLOW_TABLES = ("ssd_contacts", "ssd_cin_episodes", "ssd_cin_assessments", "ssd_s47_enquiry",
                "ssd_initial_cp_conference", "ssd_cp_plans")
@@ -61,3 +61,27 @@ def cp_due(db: SnapshotDB, as_at: dt.date, window: int, scope: Scope = EVERYTHIN
     if not _has(db, CP_DUE_TABLES):
         return None
     return db.query(read_sql("safeguarding/cp_due"), {"as_at": as_at, "window": window, "teams": _teams(scope)})
+
+
+# ---------------------------------------------------------------- cared-for children
+
+def placement_mix(db: SnapshotDB, periods: list[Period], scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Children in care at each period end by kind of placement."""
+    if not _has(db, ("ssd_cla_episodes", "ssd_legal_status", "ssd_cla_placement")):
+        return None
+    return db.query(with_shared(["cla_at_period_end"], "cared_for/placement_mix"), {"teams": _teams(scope)}, {"periods": periods_frame(periods)})
+
+
+def cla_reviews_due(db: SnapshotDB, as_at: dt.date, window: int, scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Reviews of children in care due within `window` working days, or overdue, not yet held."""
+    if not _has(db, ("ssd_cla_reviews", "ssd_cla_episodes")):
+        return None
+    return db.query(read_sql("cared_for/reviews_due"), {"as_at": as_at, "window": window, "teams": _teams(scope)})
+
+
+def missing_by_month(db: SnapshotDB, periods: list[Period], scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Missing and away episodes of children in care per period, with return interviews."""
+    if not _has(db, ("ssd_missing", "ssd_cla_episodes")):
+        return None
+    return db.query(read_sql("cared_for/missing_by_month"), {"teams": _teams(scope)},
+                    {"periods": periods_frame(periods)})

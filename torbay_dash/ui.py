@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from . import benchmarks, indicators, queries
-from .charts import cp_length_chart, flow_chart, series_chart, team_bar_chart, teams_chart, trend_chart
+from .charts import (cp_length_chart, flow_chart, placement_mix_chart, population_chart, series_chart,
+                     team_bar_chart, teams_chart, trend_chart)
 from .compute import Scope, compute, unavailable_reason, unit_rows
 from .export import safe_csv
 from .db import SnapshotDB, read_sql
@@ -463,13 +464,13 @@ DRILL_COLUMNS = {"unit_id": "record id", "person_id": "child (pseudonymous id)",
 
 
 def children_behind(filters: Filters, indicator_id: str, team: str | None, period: Period,
-                    limit: int = 500) -> None:
+                    limit: int = 500, numerator: int | None = None, key: str | None = None) -> None:
     """The children or events behind a figure: the list a team manager takes to a performance surgery."""
     indicator = indicators.get(indicator_id)
     with guarded("The list of children"):
         scope = Scope((team,)) if team else filters.scope
         rows = _units(str(data_root()), filters.snapshot.id, _fingerprint(filters.snapshot), indicator_id,
-                      period, scope.teams, limit + 1)
+                      period, scope.teams, limit + 1, numerator)
         if rows is None:
             st.warning("Unavailable: a table this list needs is absent from the snapshot.")
             return
@@ -486,17 +487,17 @@ def children_behind(filters: Filters, indicator_id: str, team: str | None, perio
         st.caption(f"{min(len(rows), limit):,} record(s) for {where}, {period}"
                    + (f"; the first {limit} shown, missed timescales first" if len(rows) > limit else "")
                    + ". Pseudonymous ids only.")
-        table(shown.head(limit), f"{indicator_id}_children.csv", f"children_{indicator_id}")
+        table(shown.head(limit), f"{indicator_id}_children.csv", key or f"children_{indicator_id}")
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def _units(root: str, snapshot_id: str, fingerprint: str, indicator_id: str, period: Period,
-           teams: tuple[str, ...] | None, limit: int) -> pd.DataFrame | None:
+           teams: tuple[str, ...] | None, limit: int, numerator: int | None = None) -> pd.DataFrame | None:
     db = _database(root, snapshot_id, fingerprint)
     indicator = indicators.get(indicator_id)
     if unavailable_reason(db, indicator):
         return None
-    return unit_rows(db, indicator, [period], _settings(root), Scope(teams), limit=limit)
+    return unit_rows(db, indicator, [period], _settings(root), Scope(teams), limit=limit, numerator=numerator)
 
 
 def _fingerprint(snapshot: Snapshot) -> str:
@@ -615,3 +616,117 @@ def child_protection_now(filters: Filters) -> None:
             table(due.assign(team=due["team"].map(filters.team_name)).rename(
                 columns={"person_id": "child (pseudonymous id)", "plan_or_enquiry_id": "plan or S47 id",
                          "worker_id": "worker"}), "cp_meetings_due.csv", "cp_due")
+
+
+# ---------------------------------------------------------------- cared-for children
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def _placement_mix(root: str, snapshot_id: str, fingerprint: str, periods: tuple[Period, ...], teams):
+    return queries.placement_mix(_database(root, snapshot_id, fingerprint), list(periods), Scope(teams))
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def _cla_reviews_due(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, window: int, teams):
+    return queries.cla_reviews_due(_database(root, snapshot_id, fingerprint), as_at, window, Scope(teams))
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def _missing(root: str, snapshot_id: str, fingerprint: str, periods: tuple[Period, ...], teams):
+    return queries.missing_by_month(_database(root, snapshot_id, fingerprint), list(periods), Scope(teams))
+
+
+def cla_population(filters: Filters) -> None:
+    """Children in care at each month end, and the starts and endings behind the change."""
+    with guarded("Children in care over time"):
+        periods = months(filters.period.start, filters.period.end)
+        in_care = indicator_frame(filters, "cla_count", periods)
+        starts = indicator_frame(filters, "cla_starts", periods)
+        ended = indicator_frame(filters, "cla_ceased", periods)
+        for frame in (in_care, starts, ended):
+            if frame["unavailable"].notna().any():
+                st.warning(f"Unavailable: {frame['unavailable'].dropna().iloc[0]}")
+                return
+        first, last = in_care.iloc[0], in_care.iloc[-1]
+        came, left = int(starts["numerator"].sum()), int(ended["numerator"].sum())
+        st.markdown(f"**{first['value']:,.0f}** children in care at {first['to']:%d %b %Y}, "
+                    f"**{last['value']:,.0f}** at {last['to']:%d %b %Y}. "
+                    f"From {filters.period.start:%B %Y}, **{came:,}** periods of care began and **{left:,}** ended.")
+        shown = pd.DataFrame({"month from": in_care["from"], "month to": in_care["to"],
+                              "children in care at the month end": in_care["value"],
+                              "came into care": starts["value"].to_numpy(), "left care": ended["value"].to_numpy()})
+        if st.toggle("Show as table", key="table_population"):
+            table(shown, "children_in_care_by_month.csv", "population")
+        else:
+            st.altair_chart(population_chart(in_care, starts, ended), width="stretch")
+
+
+def placement_mix(filters: Filters) -> None:
+    with guarded("The mix of placements"):
+        periods = tuple(months(filters.period.start, filters.period.end))
+        mix = _placement_mix(*_key(filters), periods, filters.scope.teams)
+        if mix is None:
+            st.warning("Unavailable: needs the CLA episode, legal status and placement tables.")
+            return
+        if st.toggle("Show as table", key="table_mix"):
+            table(mix.rename(columns={"period_to": "month end"}), "placement_mix.csv", "mix")
+        else:
+            st.altair_chart(placement_mix_chart(mix), width="stretch")
+
+
+def cla_reviews_due(filters: Filters, window: int = 20) -> None:
+    with guarded("Reviews due"):
+        due = _cla_reviews_due(*_key(filters), filters.as_at, window, filters.scope.teams)
+        if due is None:
+            st.warning("Unavailable: needs the CLA review and episode tables.")
+        elif due.empty:
+            st.write("None due.")
+        else:
+            table(due.assign(team=due["team"].map(filters.team_name)).rename(
+                columns={"person_id": "child (pseudonymous id)", "worker_id": "worker"}),
+                "cla_reviews_due.csv", "cla_reviews_due")
+
+
+def missing_summary(filters: Filters) -> None:
+    with guarded("Missing episodes"):
+        periods = tuple(months(filters.period.start, filters.period.end))
+        frame = _missing(*_key(filters), periods, filters.scope.teams)
+        if frame is None:
+            st.warning("Unavailable: needs the missing and CLA episode tables.")
+            return
+        totals = frame[["missing_episodes", "away_episodes", "return_interviews_offered",
+                        "return_interviews_accepted"]].sum()
+        st.markdown(f"In the period: **{totals['missing_episodes']:,}** missing episodes and "
+                    f"**{totals['away_episodes']:,}** episodes away without authorisation; return interviews "
+                    f"offered after **{totals['return_interviews_offered']:,}** and accepted after "
+                    f"**{totals['return_interviews_accepted']:,}**.")
+        table(frame, "missing_by_month.csv", "missing")
+
+
+def as_at_period(filters: Filters) -> Period:
+    """The month ending on the snapshot's as-at date: stock lists are taken 'now'."""
+    return Period(filters.as_at.replace(day=1), filters.as_at)
+
+
+def indicator_explorer(filters: Filters, choices: list[str], default: str, key: str = "indicator",
+                       children: bool = True) -> str:
+    """Pick an indicator; see its value, whether it is improving, teams side by side and the children behind it."""
+    choices = [c for c in choices if c in indicators.REGISTRY]
+    chosen = url_choice("Indicator", choices, key=key, default=default,
+                        format_func=lambda i: indicators.get(i).title)
+    headline(filters, chosen)
+    st.subheader("Is it improving?")
+    trend(filters, chosen)
+    st.subheader("Teams side by side")
+    st.caption("Value and n for each team in the period: a small team's 50% of 2 is not 50% of 200."
+               + (" Click a bar to list that team's children below." if children else ""))
+    clicked_team = teams_side_by_side(filters, chosen)
+    if children:
+        st.subheader("The children behind the number")
+        month_list = list(reversed(months(filters.period.start, filters.period.end)))
+        options = ["whole period", *[m.start.isoformat() for m in month_list]]
+        month = url_choice("Month", options, key=f"{key}_month", default="whole period",
+                           format_func=lambda m: m if m == "whole period" else m[:7])
+        period = filters.period if month == "whole period" else next(m for m in month_list
+                                                                     if m.start.isoformat() == month)
+        children_behind(filters, chosen, clicked_team, period)
+    return chosen
