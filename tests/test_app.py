@@ -157,3 +157,28 @@ def test_safeguarding_page_renders_all_indicators(demo_root, use_data_root):
     summary = next(df.value for df in at.dataframe if "id" in df.value.columns and "England" in df.value.columns)
     assert set(summary["id"]) == {i for i, ind in REGISTRY.items() if ind.area == "safeguarding"}
     assert not (summary["value"] == "unavailable").any()
+
+
+def test_cared_for_page_tells_the_352_to_307_story_and_lists_overdue_visits(demo_root, use_data_root):
+    use_data_root(demo_root)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"period": "Custom", "from": "2020-03-01", "to": "2021-07-31",
+                            "team": "Cared-for children 1"})
+    at.run()
+    at.switch_page("views/cared_for.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    # the Director's question is answered for the whole service, so look at it without the team filter too
+    whole = AppTest.from_file(APP, default_timeout=120)
+    whole.query_params.update({"period": "Custom", "from": "2020-03-01", "to": "2021-07-31"})
+    whole.run()
+    whole.switch_page("views/cared_for.py").run()
+    story = " ".join(m.value for m in whole.markdown)
+    assert "**352** children in care at 31 Mar 2020" in story and "**307** at 31 Jul 2021" in story
+    assert "periods of care began" in story
+    # the team manager's list: every child overdue or due belongs to their team
+    visits = next(df.value for df in at.dataframe if "interval that applies days" in df.value.columns)
+    assert len(visits) > 0
+    assert set(visits["team"]) == {"Cared-for children 1"}
+    assert set(visits["status"]) <= {"overdue", "due soon"}
+    assert (visits.loc[visits["status"] == "overdue", "days overdue"].fillna(1) > 0).all()

@@ -146,3 +146,24 @@ def test_safeguarding_team_pick_lists_that_teams_children(server, browser):
         assert page.get_by_text("could not be shown").count() == 0
     finally:
         page.close()
+
+
+def test_cared_for_team_manager_sees_their_overdue_visits(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    try:
+        page.goto(f"{server}/cared-for-children")
+        _settled(page)
+        assert page.get_by_role("heading", name="Population over time").is_visible()
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Team").click()
+        page.locator('[role="option"]').filter(has_text="Cared-for children 2").click()
+        _settled(page)
+        page.wait_for_function("() => window.location.search.includes('team=')", timeout=10000)
+        page.get_by_role("tab", name="Visits overdue or due in 7 days").click()
+        summary = page.get_by_text("overdue,", exact=False).first
+        summary.wait_for(timeout=30000)
+        assert page.get_by_text("for Cared-for children 2").first.is_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.get_by_text("could not be shown").count() == 0
+    finally:
+        page.close()

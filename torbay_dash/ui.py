@@ -231,8 +231,8 @@ def guarded(what: str):
     try:
         yield
     except Exception as exc:  # a damaged or surprising extract must not take the page down
-        st.error(f"{what} could not be shown: {str(exc).splitlines()[0][:200]}. "
-                 "The snapshot list (`python -m torbay_dash snapshots`) says what is wrong with the data.",
+        st.error(f"{what} could not be shown ({str(exc).splitlines()[0][:200]}). The rest of the page is "
+                 "unaffected; `python -m torbay_dash snapshots` lists any problems found in the data.",
                  icon=":material/error:")
 
 
@@ -730,3 +730,39 @@ def indicator_explorer(filters: Filters, choices: list[str], default: str, key: 
                                                                      if m.start.isoformat() == month)
         children_behind(filters, chosen, clicked_team, period)
     return chosen
+
+
+def cla_visits_due(filters: Filters, days_ahead: int = 7) -> None:
+    """Children in care whose statutory visit is overdue, or falls due within `days_ahead` days."""
+    indicator_id = "cla_visits_in_timescale_pct"
+    if indicator_id not in indicators.REGISTRY:
+        return
+    with guarded("Visits due"):
+        rows = _units(*_key(filters), indicator_id, as_at_period(filters), filters.scope.teams, 2000)
+        if rows is None:
+            st.warning("Unavailable: a table this list needs is absent from the snapshot.")
+            return
+        due = _database(*_key(filters)).query(read_sql("cared_for/visits_due"), {"days_ahead": days_ahead},
+                                             frames={"visits": rows})
+        if due.empty:
+            st.write("No visit overdue or due in the next week.")
+            return
+        st.caption(f"{int((due['status'] == 'overdue').sum())} overdue, "
+                   f"{int((due['status'] == 'due soon').sum())} due within {days_ahead} days.")
+        table(due.assign(team=due["team"].map(filters.team_name)).rename(
+            columns={"person_id": "child (pseudonymous id)", "worker_id": "worker"}),
+            "cla_visits_due.csv", "cla_visits_due")
+
+
+def camhs_share(filters: Filters) -> None:
+    """Direct CAMHS provision as a share of the children in care it could reach."""
+    if "cla_camhs_direct" not in indicators.REGISTRY:
+        return
+    with guarded("CAMHS provision"):
+        camhs = indicator_frame(filters, "cla_camhs_direct", [filters.period]).iloc[0]
+        in_care = indicator_frame(filters, "cla_count", [filters.period]).iloc[0]
+        if camhs["unavailable"] or in_care["unavailable"] or not in_care["value"]:
+            return
+        share = 100 * camhs["value"] / in_care["value"]
+        st.info(f"{camhs['value']:,.0f} of {in_care['value']:,.0f} children in care ({share:.1f}%) were receiving "
+                f"direct CAMHS provision at {filters.period.end:%d %B %Y}.", icon=":material/psychology:")
