@@ -69,6 +69,7 @@ def random_tables(seed: int, n_children: int = 150) -> dict[str, list[dict]]:
     tables = {"ssd_cin_episodes": referrals, "ssd_cin_assessments": assessments, "ssd_cla_episodes": episodes,
               "ssd_legal_status": statuses, "ssd_involvements": unique}
     tables.update(_safeguarding_tables(seed, people, assessments))
+    tables.update(_cared_for_tables(seed, people, episodes))
     return tables
 
 
@@ -155,3 +156,140 @@ def _safeguarding_tables(seed: int, people: list[str], assessments: list[dict]) 
     return {"ssd_contacts": contacts, "ssd_s47_enquiry": s47s, "ssd_initial_cp_conference": icpcs,
             "ssd_cp_plans": plans, "ssd_cp_reviews": reviews, "ssd_cp_visits": visits,
             "ssd_assessment_factors": factors, "ssd_pre_proceedings": pre}
+
+
+PLACEMENT_TYPES = ["U1", "U1", "U2", "U3", "U4", "U4", "U5", "U6", "K1", "K2", "K2", "R1", "S1", "P1", "H5", "Z1"]
+PROVIDERS = ["PR1", "PR1", "PR1", "PR0", "PR2", "PR3", "PR4", "PR5", None]
+
+
+def _cared_for_tables(seed: int, people: list[str], episodes: list[dict]) -> dict[str, list[dict]]:
+    """Placements to CAMHS, from their own stream so every table above stays as it was.
+
+    The episodes' period-of-care ids, entered-care dates and placement ids are rewritten here:
+    no earlier indicator reads them.
+    """
+    rng = random.Random(f"cared-for-{seed}")
+    far = START + dt.timedelta(days=1300)
+    placements, visits, reviews, health, missing, camhs = [], [], [], [], [], []
+    by_person: dict[str, list[dict]] = {}
+    for e in episodes:
+        by_person.setdefault(e["clae_person_id"], []).append(e)
+    for i, person in enumerate(people):
+        eps = by_person.get(person, [])
+        k, entered = 0, None
+        for j, e in enumerate(eps):
+            # a new period of care, usually after a gap; otherwise a change within the same one
+            if j == 0 or rng.random() < 0.4:
+                k += 1
+                entered = e["clae_cla_episode_start_date"]
+                if rng.random() < 0.4:     # in care long before its first episode in the extract
+                    entered = entered - dt.timedelta(days=rng.randrange(0, 1500))
+            e["clae_cla_id"] = f"C{i}_{k}"
+            # the entered-care date, mostly the period of care's first day; sometimes missing or off
+            e["clae_entered_care_date"] = rng.choice([entered] * 8 + [None, e["clae_cla_episode_start_date"]])
+            pid = f"PL{i}_{j}"
+            start = e["clae_cla_episode_start_date"]
+            end = e["clae_cla_episode_ceased_date"]
+            # mostly the episode's own start; sometimes much earlier or later (never after its end)
+            placed = start if rng.random() < 0.7 else start + dt.timedelta(days=rng.randrange(-800, 800))
+            if end is not None and placed > end:
+                placed = end
+            placements.append({"clap_cla_placement_id": pid, "clap_cla_id": e["clae_cla_id"], "clap_person_id": person,
+                               "clap_cla_placement_start_date": placed,
+                               "clap_cla_placement_end_date": end,
+                               "clap_cla_placement_type": rng.choice(PLACEMENT_TYPES),
+                               "clap_cla_placement_provider": rng.choice(PROVIDERS),
+                               "clap_cla_placement_distance": rng.choice([None, 20.0, 20.5, 3.0, 7.5, 15.0, 35.0, 60.0])})
+            link = rng.random()
+            e["clae_cla_placement_id"] = pid if link < 0.9 else (None if link < 0.95 else f"PL_MISSING{i}_{j}")
+            # extra short placements of the same child: moves the episodes do not show
+            for m in range(rng.choice([0, 0, 1, 2, 3])):
+                s = start + dt.timedelta(days=rng.randrange(0, 500))
+                placements.append({"clap_cla_placement_id": f"PX{i}_{j}_{m}", "clap_cla_id": e["clae_cla_id"],
+                                   "clap_person_id": person, "clap_cla_placement_start_date": s,
+                                   "clap_cla_placement_end_date": _maybe(rng, s + dt.timedelta(days=rng.randrange(0, 200)), 0.1),
+                                   "clap_cla_placement_type": rng.choice(PLACEMENT_TYPES),
+                                   "clap_cla_placement_provider": rng.choice(PROVIDERS),
+                                   "clap_cla_placement_distance": None})
+        if not eps:
+            continue
+        first = min(e["clae_cla_episode_start_date"] for e in eps)
+        day, m = first + dt.timedelta(days=rng.randrange(-20, 20)), 0
+        while day <= far:
+            visits.append({"clav_cla_visit_id": f"CV{i}_{m}", "clav_cla_id": None, "clav_person_id": person,
+                           "clav_cla_visit_date": day, "clav_cla_visit_seen": rng.choice(["Y", "Y", "Y", "Y", "N", None])})
+            day, m = day + dt.timedelta(days=rng.choice([rng.randrange(1, 50), rng.randrange(40, 100)])), m + 1
+        day, m = first + dt.timedelta(days=rng.randrange(0, 60)), 0
+        while day <= far:
+            health.append({"clah_health_check_id": f"H{i}_{m}", "clah_person_id": person,
+                           "clah_health_check_type": rng.choice(["Health Assessment", "health assessment",
+                                                                 "Dental Check", "DENTAL CHECK", "Optician"]),
+                           "clah_health_check_date": day,
+                           "clah_health_check_status": rng.choice(["Completed", "Completed", "Completed", "Refused",
+                                                                   "Not Completed", None])})
+            day, m = day + dt.timedelta(days=rng.randrange(60, 400)), m + 1
+        for m in range(rng.choice([0, 1, 2, 4, 6])):
+            s = _day(rng)
+            missing.append({"miss_table_id": f"M{i}_{m}", "miss_person_id": person, "miss_missing_episode_start_date": s,
+                            "miss_missing_episode_end_date": _maybe(rng, s + dt.timedelta(days=rng.randrange(-2, 10)), 0.2),
+                            "miss_missing_episode_type": rng.choice(["M", "M", "A", None])})
+        for m in range(rng.choice([0, 0, 0, 1, 2])):
+            s = _day(rng)
+            camhs.append({"camhs_id": f"MH{i}_{m}", "person_id": person, "referral_date": s - dt.timedelta(days=30),
+                          "start_date": s, "end_date": _maybe(rng, s + dt.timedelta(days=rng.randrange(0, 500)), 0.3),
+                          "provision_type": rng.choice(["direct", "direct", "consultation", None])})
+    cla_ids = sorted({e["clae_cla_id"] for e in episodes})
+    for n, cla_id in enumerate(cla_ids):
+        held = None
+        due = START + dt.timedelta(days=rng.randrange(0, 200))
+        m = 0
+        while due <= far and rng.random() < 0.9:
+            held = _maybe(rng, due + dt.timedelta(days=rng.randrange(-10, 12)), 0.05)
+            reviews.append({"clar_cla_review_id": f"CR{n}_{m}", "clar_cla_id": cla_id if rng.random() < 0.95 else "C_NONE",
+                            "clar_cla_review_due_date": _maybe(rng, due, 0.05), "clar_cla_review_date": held,
+                            "clar_cla_review_cancelled": rng.choice(["N", "N", "N", "Y", None])})
+            due, m = due + dt.timedelta(days=rng.randrange(90, 200)), m + 1
+    persons = []
+    for person in people:
+        if rng.random() < 0.05:
+            continue                       # not in ssd_person
+        draw = rng.random()
+        if draw < 0.04:
+            dob = None
+        elif draw < 0.1:                   # a leap-day birthday
+            dob = dt.date(rng.choice([2000, 2004, 2008, 2012, 2016]), 2, 29)
+        else:
+            dob = dt.date(1997, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 24))
+        persons.append({"pers_person_id": person, "pers_sex": rng.choice(["F", "M"]), "pers_dob": dob})
+    leavers = []
+    for n, person in enumerate(rng.sample(people, len(people) // 2)):
+        contact = START + dt.timedelta(days=rng.randrange(-200, 200))
+        for m in range(rng.randrange(1, 8)):
+            ident = str(rng.randrange(1, 10 ** 6)) if rng.random() < 0.9 else f"CL{n}_{m}"
+            touch = rng.choice(["YES", "YES", "YES", "NO", "REFU", "NREQ", None])
+            leavers.append({"clea_table_id": ident, "clea_person_id": _maybe(rng, person, 0.03),
+                            "clea_care_leaver_in_touch": touch,
+                            "clea_care_leaver_latest_contact": _maybe(rng, contact, 0.08),
+                            "clea_care_leaver_accom_suitable": rng.choice(["Y", "Y", "N", None]),
+                            "clea_care_leaver_activity": rng.choice(["F1", "F2", "P4", "G5", "G6", "f2", None]),
+                            "clea_care_leaver_allocated_team": rng.choice(TEAMS)})
+            if rng.random() > 0.15:        # sometimes two rows share a contact date: the larger id wins
+                contact = contact + dt.timedelta(days=rng.randrange(20, 200))
+    seen, unique_leavers = set(), []
+    for row in leavers:
+        if row["clea_table_id"] not in seen:
+            seen.add(row["clea_table_id"])
+            unique_leavers.append(row)
+    permanence = []
+    for n in range(len(people) // 2):
+        cla_id = rng.choice(cla_ids + ["C_NONE"])
+        order = START + dt.timedelta(days=rng.randrange(-700, 1300))
+        permanence.append({"perm_table_id": f"PM{n}", "perm_person_id": rng.choice(people), "perm_cla_id": cla_id,
+                           "perm_placed_for_adoption_date": _maybe(rng, order - dt.timedelta(days=rng.randrange(30, 900)), 0.1),
+                           "perm_permanence_order_date": _maybe(rng, order, 0.05),
+                           "perm_permanence_order_type": rng.choice(["Adoption", "Adoption", "Adoption",
+                                                                     "Special Guardianship Order",
+                                                                     "Child Arrangements Order"])})
+    return {"ssd_cla_placement": placements, "ssd_cla_visits": visits, "ssd_cla_reviews": reviews,
+            "ssd_cla_health": health, "ssd_missing": missing, "local_camhs": camhs, "ssd_person": persons,
+            "ssd_care_leavers": unique_leavers, "ssd_permanence": permanence}

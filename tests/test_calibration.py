@@ -38,6 +38,14 @@ CALIBRATION = [
     ("rereferrals_12m_pct", FY_2020_21, 24.5, 3, "points"),
     ("cp_second_subsequent_pct", BEFORE_FLOW, 28.4, 4, "points"),
     ("cp_second_subsequent_pct", FY_2020_21, 24.1, 4, "points"),
+    ("cla_visits_in_timescale_pct", BEFORE_STOCK, 50, 3, "points"),
+    ("cla_visits_in_timescale_pct", NOW_STOCK, 78, 3, "points"),
+    ("cla_in_house_foster_pct", BEFORE_STOCK, 55.7, 2, "points"),
+    ("cla_in_house_foster_pct", NOW_STOCK, 63.0, 2, "points"),
+    ("cla_residential_count", BEFORE_STOCK, 42, 2, "points"),
+    ("cla_residential_count", NOW_STOCK, 22, 2, "points"),
+    ("cla_placed_20mi_pct", NOW_STOCK, 26.2, 2, "points"),
+    ("cla_camhs_direct", NOW_STOCK, 5, 1, "points"),
 ]
 
 

@@ -1,0 +1,20 @@
+-- care_leavers_eet_pct: one row per young person of the care-leaver cohort at the period end
+-- (care_leavers_at_period_end); in the numerator when their row says in education, employment or training (activity code beginning F or P).
+-- The team is the row's clea_care_leaver_allocated_team.
+SELECT
+    period_from,
+    period_to,
+    person_id                           AS unit_id,
+    person_id,
+    team,
+    worker_id,
+    CASE WHEN coalesce((activity LIKE 'F%' OR activity LIKE 'P%'), false) THEN 1 ELSE 0 END AS numerator,
+    1                                   AS denominator,
+    age,
+    latest_contact,
+    in_touch,
+    accom_suitable,
+    accommodation,
+    activity,
+    eligibility
+FROM care_leavers_at_period_end
