@@ -172,3 +172,52 @@ def placement_mix_chart(mix: pd.DataFrame) -> alt.Chart:
         order=alt.Order("placement:N"),
         tooltip=[alt.Tooltip("period_to:T", title="month end"), alt.Tooltip("placement:N"),
                  alt.Tooltip("children:Q")]).properties(height=320)
+
+
+def lines_chart(long: pd.DataFrame, y_title: str, order: list[str]) -> alt.Chart:
+    """Several monthly series (columns month, series, value): each line has its own dash and point shape."""
+    dashes = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4]]
+    data = long.assign(month=pd.to_datetime(long["month"]))
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("yearmonth(month):T", title="month", axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("value:Q", title=y_title),
+        color=alt.Color("series:N", sort=order, legend=alt.Legend(orient="top", title=None, labelLimit=0)),
+        strokeDash=alt.StrokeDash("series:N", sort=order, legend=None,
+                                  scale=alt.Scale(domain=order, range=dashes[:len(order)])),
+        shape=alt.Shape("series:N", sort=order, legend=None),
+        tooltip=[alt.Tooltip("series:N"), alt.Tooltip("yearmonth(month):T", title="month"),
+                 alt.Tooltip("value:Q", format=",.1f")]).properties(height=300)
+
+
+def caseload_chart(workers: pd.DataFrame, threshold: float) -> alt.LayerChart:
+    """Cases per FTE for every worker, one row of points per team, with the local threshold marked."""
+    points = alt.Chart(workers).mark_point(filled=True, size=60, opacity=0.75).encode(
+        x=alt.X("cases_per_fte:Q", title="open cases per FTE"),
+        y=alt.Y("team_name:N", title=None, axis=alt.Axis(labelLimit=260)),
+        shape=alt.Shape("above:N", title=None, scale=alt.Scale(domain=["within threshold", "above threshold"],
+                                                              range=["circle", "triangle-up"]),
+                        legend=alt.Legend(orient="top")),
+        color=alt.Color("above:N", legend=None, scale=alt.Scale(domain=["within threshold", "above threshold"],
+                                                                range=["#1f5fa6", "#c1502e"])),
+        tooltip=[alt.Tooltip("worker:N"), alt.Tooltip("team_name:N", title="team"), alt.Tooltip("cases:Q"),
+                 alt.Tooltip("fte:Q"), alt.Tooltip("cases_per_fte:Q", format=".1f")])
+    rule_data = pd.DataFrame({"threshold": [threshold], "label": [f"threshold {threshold:g}"]})
+    rule = alt.Chart(rule_data).mark_rule(strokeDash=[6, 4], color="#333").encode(x="threshold:Q")
+    label = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-4, baseline="bottom", y=0).encode(
+        x="threshold:Q", text="label:N")
+    return alt.layer(points, rule, label).properties(height=max(160, 36 * workers["team_name"].nunique()))
+
+
+def grow_chart(frame: pd.DataFrame) -> alt.Chart:
+    """People who joined by each route, and how many are still employed, labelled with the numbers."""
+    totals = frame.groupby("route", as_index=False)[["people", "still_employed"]].sum()
+    long = totals.melt(id_vars="route", var_name="measure", value_name="n")
+    long["measure"] = long["measure"].map({"people": "joined", "still_employed": "still employed"})
+    base = alt.Chart(long).encode(y=alt.Y("route:N", title=None, axis=alt.Axis(labelLimit=260)),
+                                  yOffset=alt.YOffset("measure:N", sort=["joined", "still employed"]))
+    bars = base.mark_bar().encode(
+        x=alt.X("n:Q", title="people"),
+        color=alt.Color("measure:N", sort=["joined", "still employed"],
+                        scale=alt.Scale(range=["#1f5fa6", "#b9c9de"]), legend=alt.Legend(orient="top", title=None)),
+        tooltip=["route", "measure", "n"])
+    return (bars + base.mark_text(align="left", dx=3).encode(x="n:Q", text="n:Q")).properties(height=200)

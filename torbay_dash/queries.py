@@ -85,3 +85,19 @@ def missing_by_month(db: SnapshotDB, periods: list[Period], scope: Scope = EVERY
         return None
     return db.query(read_sql("cared_for/missing_by_month"), {"teams": _teams(scope)},
                     {"periods": periods_frame(periods)})
+
+
+# ---------------------------------------------------------------- workforce
+
+def funded_posts(db: SnapshotDB, periods: list[Period], scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Funded social worker posts and FTE open at each period end."""
+    if not _has(db, ("hr_posts",)):
+        return None
+    return db.query(read_sql("workforce/funded_posts"), {"teams": _teams(scope)}, {"periods": periods_frame(periods)})
+
+
+def grow_our_own(db: SnapshotDB, as_at: dt.date, since: dt.date, scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """ASYE starters, international recruits and agency conversions by month started, and how many stayed."""
+    if not _has(db, ("hr_staff",)):
+        return None
+    return db.query(read_sql("workforce/grow_our_own"), {"as_at": as_at, "since": since, "teams": _teams(scope)})

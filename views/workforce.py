@@ -1,12 +1,45 @@
 """Workforce: agency reliance, vacancies, turnover, caseloads, supervision."""
 import streamlit as st
 
-from torbay_dash import ui
+from torbay_dash import indicators, ui
 
 st.title("Workforce")
-ui.coming_soon([
-    "funded social worker posts and who fills them: employed, agency and vacant, by team and month",
-    "turnover over a rolling 12 months, with starters, leavers and their reasons",
-    "growing our own: ASYE intakes, international recruits, agency staff converted to permanent posts",
-    "caseloads per worker by team against the local threshold, and supervision within the standard",
-])
+filters = ui.filters()
+if filters is None:
+    ui.empty_state()
+    st.stop()
+
+headlines = [i for i in ["sw_fte", "sw_agency_rate_pct", "sw_vacancy_rate_pct", "sw_turnover_rate_pct"]
+             if i in indicators.REGISTRY]
+for column, indicator_id in zip(st.columns(max(1, len(headlines))), headlines):
+    with column:
+        ui.headline(filters, indicator_id)
+
+st.header("Establishment and who fills it")
+ui.establishment(filters)
+ui.indicator_explorer(filters, ["sw_agency_rate_pct", "sw_vacancy_rate_pct", "sw_fte"],
+                      default="sw_agency_rate_pct", key="establishment_indicator", children=False)
+
+st.header("Turnover")
+if "sw_turnover_rate_pct" in indicators.REGISTRY:
+    st.subheader("Turnover over the 12 months ending each month, against England and statistical neighbours")
+    ui.trend(filters, "sw_turnover_rate_pct")
+ui.turnover(filters)
+
+st.header("Growing our own")
+ui.growing_our_own(filters)
+
+st.header("Caseloads")
+ui.caseloads(filters)
+
+st.header("Supervision and absence")
+ui.indicator_explorer(filters, ["sw_supervision_in_timescale_pct", "sw_absence_rate_pct", "sw_avg_caseload"],
+                      default="sw_supervision_in_timescale_pct", key="practice_indicator", children=False)
+
+st.header("Stability for children")
+if "cla_3plus_social_workers_pct" in indicators.REGISTRY:
+    ui.headline(filters, "cla_3plus_social_workers_pct")
+    ui.teams_side_by_side(filters, "cla_3plus_social_workers_pct")
+
+st.header("All workforce indicators")
+ui.indicators_summary_table(filters, "workforce")
