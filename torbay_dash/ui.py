@@ -708,9 +708,11 @@ def as_at_period(filters: Filters) -> Period:
 
 
 def indicator_explorer(filters: Filters, choices: list[str], default: str, key: str = "indicator",
-                       children: bool = True) -> str:
+                       children: bool = True) -> str | None:
     """Pick an indicator; see its value, whether it is improving, teams side by side and the children behind it."""
     choices = [c for c in choices if c in indicators.REGISTRY]
+    if not choices:
+        return None
     chosen = url_choice("Indicator", choices, key=key, default=default,
                         format_func=lambda i: indicators.get(i).title)
     headline(filters, chosen)
