@@ -70,6 +70,7 @@ def random_tables(seed: int, n_children: int = 150) -> dict[str, list[dict]]:
               "ssd_legal_status": statuses, "ssd_involvements": unique}
     tables.update(_safeguarding_tables(seed, people, assessments))
     tables.update(_cared_for_tables(seed, people, episodes))
+    tables.update(_workforce_tables(seed, unique))
     return tables
 
 
@@ -293,3 +294,59 @@ def _cared_for_tables(seed: int, people: list[str], episodes: list[dict]) -> dic
     return {"ssd_cla_placement": placements, "ssd_cla_visits": visits, "ssd_cla_reviews": reviews,
             "ssd_cla_health": health, "ssd_missing": missing, "local_camhs": camhs, "ssd_person": persons,
             "ssd_care_leavers": unique_leavers, "ssd_permanence": permanence}
+
+
+EMPLOYMENT_TYPES = ["permanent", "permanent", "permanent", "fixed_term", "agency", "agency", "contractor", None]
+
+
+def _workforce_tables(seed: int, involvements: list[dict]) -> dict[str, list[dict]]:
+    """Posts, staff spells, absence and supervision, from their own stream so every table above stays as it was.
+
+    Each existing involvement is given a professional (invo_professional_id, which no earlier
+    indicator reads); no involvement is added or removed.
+    """
+    rng = random.Random(f"workforce-{seed}")
+    far = START + dt.timedelta(days=1300)
+    posts = []
+    for i in range(40):
+        s = START + dt.timedelta(days=rng.randrange(-400, 1000))
+        posts.append({"post_id": f"HP{i}", "team_id": rng.choice(TEAMS), "role": "Social worker",
+                      "is_social_worker_post": rng.choice(["Y", "Y", "Y", "Y", "N", None]),
+                      "fte": rng.choice([1.0, 1.0, 1.0, 0.5, 0.8, None]), "start_date": _maybe(rng, s, 0.03),
+                      "end_date": _maybe(rng, s + dt.timedelta(days=rng.randrange(-10, 900)), 0.6)})
+    post_ids = [p["post_id"] for p in posts] + [None] * 10 + ["HP_MISSING"]
+    staff = []
+    professionals = [f"W{i}" for i in range(100)]
+    for prof in professionals:
+        cursor = START + dt.timedelta(days=rng.randrange(-500, 900))
+        for j in range(rng.choice([1, 1, 2, 2, 3, 4])):
+            end = _maybe(rng, cursor + dt.timedelta(days=rng.randrange(-5, 500)), 0.3)
+            staff.append({"staff_id": f"HS{len(staff)}", "professional_id": _maybe(rng, prof, 0.08),
+                          "post_id": rng.choice(post_ids), "team_id": rng.choice(TEAMS), "role": "Social worker",
+                          "is_qualified_sw": rng.choice(["Y"] * 8 + ["N", None]),
+                          "employment_type": rng.choice(EMPLOYMENT_TYPES),
+                          "fte": rng.choice([1.0, 1.0, 1.0, 0.5, 0.6, 0.8, None]),
+                          "start_date": _maybe(rng, cursor, 0.02), "end_date": end})
+            if end is None:
+                if rng.random() < 0.7:
+                    break
+                end = cursor + dt.timedelta(days=rng.randrange(30, 400))
+                staff[-1]["end_date"] = None if rng.random() < 0.5 else end  # sometimes two spells open at once
+            # the next spell: the same day (a move), within a week, 8 days, or after a long gap or an overlap
+            cursor = max(cursor, end) + dt.timedelta(days=rng.choice([0, 0, 1, 6, 7, 8, 9, rng.randrange(-30, 200)]))
+    absences, supervisions = [], []
+    for row in staff:
+        for k in range(rng.choice([0, 1, 2, 4])):
+            s = (row["start_date"] or START) + dt.timedelta(days=rng.randrange(0, 500))
+            absences.append({"absence_id": f"AB{len(absences)}", "staff_id": row["staff_id"], "start_date": _maybe(rng, s, 0.03),
+                             "end_date": _maybe(rng, s + dt.timedelta(days=rng.choice([0, 1, 2, 4, 13, rng.randrange(-3, 90)])), 0.08),
+                             "working_days_lost": _maybe(rng, round(rng.random() * 20, 1), 0.05)})
+        day = (row["start_date"] or START) + dt.timedelta(days=rng.randrange(0, 40))
+        last = min(row["end_date"] or far, far)
+        while day <= last:
+            supervisions.append({"supervision_id": f"SV{len(supervisions)}", "staff_id": row["staff_id"],
+                                 "supervision_date": _maybe(rng, day, 0.03)})
+            day += dt.timedelta(days=rng.choice([28, 29, 30, 31, rng.randrange(1, 120)]))
+    for row in involvements:
+        row["invo_professional_id"] = _maybe(rng, rng.choice(professionals), 0.05)
+    return {"hr_posts": posts, "hr_staff": staff, "hr_absence": absences, "hr_supervision": supervisions}

@@ -182,3 +182,23 @@ def test_cared_for_page_tells_the_352_to_307_story_and_lists_overdue_visits(demo
     assert set(visits["team"]) == {"Cared-for children 1"}
     assert set(visits["status"]) <= {"overdue", "due soon"}
     assert (visits.loc[visits["status"] == "overdue", "days overdue"].fillna(1) > 0).all()
+
+
+def test_workforce_page_names_workers_only_on_a_teams_own_view(demo_root, use_data_root):
+    use_data_root(demo_root)
+    service = app().switch_page("views/workforce.py").run()
+    assert not service.exception and not service.error, [e.value for e in service.error]
+    workers = next(df.value for df in service.dataframe if "cases per fte" in df.value.columns)
+    assert workers["worker"].str.match(r"^W\d+$").all()  # professional ids, not names, for the whole service
+    assert (workers["cases per fte"] > 20).all()          # the list is of workers above the local threshold
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["team"] = "Safeguarding and family support 1"
+    at.run()
+    at.switch_page("views/workforce.py").run()
+    assert not at.exception and not at.error
+    named = next(df.value for df in at.dataframe if "cases per fte" in df.value.columns)
+    assert len(named) > 0 and not named["worker"].str.match(r"^W\d+$").any()
+    assert set(named["team name"]) == {"Safeguarding and family support 1"}
+    labels = [m.label for m in at.metric]
+    assert any(label.startswith("Agency social workers") for label in labels)

@@ -167,3 +167,16 @@ def test_cared_for_team_manager_sees_their_overdue_visits(server, browser):
         assert page.get_by_text("could not be shown").count() == 0
     finally:
         page.close()
+
+
+def test_workforce_page_loads_with_its_charts(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    try:
+        page.goto(f"{server}/workforce?team=Safeguarding+and+family+support+1")
+        _settled(page)
+        assert page.get_by_role("heading", name="Caseloads").is_visible()
+        assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.get_by_text("could not be shown").count() == 0
+    finally:
+        page.close()

@@ -21,6 +21,8 @@ FY_2020_21 = Period(D(2020, 4, 1), D(2021, 3, 31))
 APR_JUL_2021 = Period(D(2021, 4, 1), D(2021, 7, 31))
 BEFORE_STOCK = Period(D(2020, 3, 1), D(2020, 3, 31))
 NOW_STOCK = Period(D(2021, 7, 1), D(2021, 7, 31))
+JUNE_2020 = Period(D(2020, 6, 1), D(2020, 6, 30))   # workforce: the review's figures are as at 30 June
+JUNE_2021 = Period(D(2021, 6, 1), D(2021, 6, 30))
 
 # (indicator, period, target, tolerance, 'points' or 'relative')
 CALIBRATION = [
@@ -46,6 +48,9 @@ CALIBRATION = [
     ("cla_residential_count", NOW_STOCK, 22, 2, "points"),
     ("cla_placed_20mi_pct", NOW_STOCK, 26.2, 2, "points"),
     ("cla_camhs_direct", NOW_STOCK, 5, 1, "points"),
+    ("sw_agency_rate_pct", JUNE_2021, 34.4, 2, "points"),
+    ("sw_turnover_rate_pct", JUNE_2020, 37.8, 2, "points"),
+    ("sw_turnover_rate_pct", JUNE_2021, 27.0, 2, "points"),
 ]
 
 
