@@ -1,6 +1,8 @@
 """AppTest: every page renders on fixture data, filters reach the pages, Definitions is complete."""
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -202,3 +204,56 @@ def test_workforce_page_names_workers_only_on_a_teams_own_view(demo_root, use_da
     assert set(named["team name"]) == {"Safeguarding and family support 1"}
     labels = [m.label for m in at.metric]
     assert any(label.startswith("Agency social workers") for label in labels)
+
+
+def quality_page(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    return at.switch_page("views/quality.py").run()
+
+
+def sample_of(at: AppTest) -> pd.DataFrame:
+    return next(df.value for df in at.dataframe if "child (pseudonymous id)" in df.value.columns
+                and "team's sample" in df.value.columns)
+
+
+def test_quality_page_shows_volume_against_target_and_grades_with_intervals(demo_root, use_data_root):
+    use_data_root(demo_root)
+    at = quality_page({"period": "Custom", "from": "2021-02-01", "to": "2021-07-31"})
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    text = " ".join(m.value for m in at.markdown)
+    # the review: "averaging 15 per month as opposed to the target of 25"
+    assert "**15.0 a month** against a target of **25**" in text
+    if "audits_good_or_better_pct" in REGISTRY:
+        assert re.search(r"\*\*\d+% \(\d+%–\d+%, n = \d+\)\*\* of graded case audits", text)
+    assert "moderated case audits" in text and "action(s) past their due date" in text
+
+
+def test_case_sampler_is_reproducible_from_the_url_and_follows_the_team(demo_root, use_data_root):
+    use_data_root(demo_root)
+    first = quality_page({"sample_seed": "12345", "sample_n": "20"})
+    again = quality_page({"sample_seed": "12345", "sample_n": "20"})
+    other = quality_page({"sample_seed": "54321", "sample_n": "20"})
+    sample = sample_of(first)
+    assert len(sample) == 20 and sample["child (pseudonymous id)"].is_unique
+    assert sample["child (pseudonymous id)"].tolist() == sample_of(again)["child (pseudonymous id)"].tolist()
+    assert sample["child (pseudonymous id)"].tolist() != sample_of(other)["child (pseudonymous id)"].tolist()
+    assert any("seed **12345**" in m.value for m in first.markdown)
+    # nobody audited in the 6 months before the snapshot (31 July 2021) is drawn
+    last = pd.to_datetime(sample["last case audit"])
+    assert (last.isna() | (last <= pd.Timestamp("2021-01-31"))).all()
+    # a team manager's sample comes only from their team
+    team = quality_page({"team": "Cared-for children 1", "sample_population": "CLA"})
+    assert not team.exception
+    own = sample_of(team)
+    assert set(own["team name"]) == {"Cared-for children 1"} and set(own["case type"]) == {"CLA"}
+
+
+def test_sample_size_calculator_gives_179_for_the_worked_example(demo_root, use_data_root):
+    use_data_root(demo_root)
+    at = quality_page({})
+    at.number_input(key="calc_population").set_value(400)
+    at.number_input(key="calc_expected").set_value(70.0)
+    at.number_input(key="calc_margin").set_value(5.0).run()
+    assert {m.label: m.value for m in at.metric}["Cases to audit"] == "179"

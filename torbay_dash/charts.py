@@ -208,6 +208,91 @@ def caseload_chart(workers: pd.DataFrame, threshold: float) -> alt.LayerChart:
     return alt.layer(points, rule, label).properties(height=max(160, 36 * workers["team_name"].nunique()))
 
 
+AUDIT_TYPE_WORDS = {"case": "case audits", "thematic": "thematic audits", "dip_sample": "dip samples"}
+
+
+def audit_volume_chart(volume: pd.DataFrame, target: float | None) -> alt.VConcatChart:
+    """Case audits per month as labelled bars against the target; thematic audits and dip samples apart below.
+
+    `volume` has columns month, audit_type ('case', 'thematic', 'dip_sample') and audits.
+    """
+    data = volume.assign(month=pd.to_datetime(volume["month"]),
+                         kind=volume["audit_type"].map(AUDIT_TYPE_WORDS))
+    x = alt.X("yearmonth(month):T", title="month", axis=alt.Axis(format="%b %Y"))
+    tooltip = [alt.Tooltip("kind:N", title="audits"), alt.Tooltip("yearmonth(month):T", title="month"),
+               alt.Tooltip("audits:Q")]
+    case = data[data["audit_type"] == "case"]
+    base = alt.Chart(case).encode(x=x, y=alt.Y("audits:Q", title="case audits completed"), tooltip=tooltip)
+    layers = [base.mark_bar(color="#1f5fa6"), base.mark_text(dy=-6, fontSize=10).encode(text="audits:Q")]
+    if target is not None:
+        rule = pd.DataFrame({"target": [target], "label": [f"target {target:g} a month"]})
+        layers.append(alt.Chart(rule).mark_rule(strokeDash=[6, 4], color="#333").encode(y="target:Q"))
+        layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, color="#333").encode(
+            y="target:Q", x=alt.value(0), text="label:N"))
+    others = data[data["audit_type"] != "case"]
+    order = ["thematic audits", "dip samples"]
+    other_chart = alt.Chart(others).mark_line(point=alt.OverlayMarkDef(filled=True, size=50)).encode(
+        x=x, y=alt.Y("audits:Q", title="thematic and dip-sample audits"),
+        color=alt.Color("kind:N", sort=order, legend=alt.Legend(orient="top", title=None),
+                        scale=alt.Scale(domain=order, range=["#6a3d9a", "#c1502e"])),
+        shape=alt.Shape("kind:N", sort=order, legend=None, scale=alt.Scale(domain=order, range=["square", "triangle-up"])),
+        strokeDash=alt.StrokeDash("kind:N", sort=order, legend=None, scale=alt.Scale(domain=order, range=[[1, 0], [6, 3]])),
+        tooltip=tooltip)
+    return alt.vconcat(alt.layer(*layers).properties(height=240), other_chart.properties(height=140))
+
+
+def interval_chart(frame: pd.DataFrame, category: str, category_title: str, value_title: str,
+                   over_time: bool = False) -> alt.LayerChart:
+    """Shares with their 95% intervals: a point for the share, a bar for the interval, n printed beside it.
+
+    `frame` has the category column, value, low, high (all %) and n. Months run along the x
+    axis (`over_time`), teams down the y axis, so a wide interval is seen before the point.
+    """
+    data = frame.assign(label=frame["n"].map(lambda n: f"n = {n:,.0f}"))
+    value_scale = alt.Scale(domain=[0, 100])
+    tooltip = [alt.Tooltip(f"{category}:{'T' if over_time else 'N'}", title=category_title),
+               alt.Tooltip("value:Q", format=".1f", title="share %"), alt.Tooltip("low:Q", format=".1f"),
+               alt.Tooltip("high:Q", format=".1f"), alt.Tooltip("n:Q")]
+    if over_time:
+        cat = alt.X(f"yearmonth({category}):T", title=category_title, axis=alt.Axis(format="%b %Y"))
+        base = alt.Chart(data).encode(x=cat, tooltip=tooltip)
+        interval = base.mark_rule(strokeWidth=3, color="#9db4d0").encode(
+            y=alt.Y("low:Q", title=value_title, scale=value_scale), y2="high:Q")
+        point = base.mark_point(filled=True, size=60, color="#0b2e59").encode(y="value:Q")
+        text = base.mark_text(dy=-10, fontSize=9, color="#333").encode(y="high:Q", text="label:N")
+        height = 260
+    else:
+        cat = alt.Y(f"{category}:N", title=None, axis=alt.Axis(labelLimit=260))
+        base = alt.Chart(data).encode(y=cat, tooltip=tooltip)
+        interval = base.mark_rule(strokeWidth=3, color="#9db4d0").encode(
+            x=alt.X("low:Q", title=value_title, scale=value_scale), x2="high:Q")
+        point = base.mark_point(filled=True, size=70, color="#0b2e59").encode(x="value:Q")
+        text = base.mark_text(align="left", dx=6, fontSize=10, color="#333").encode(x="high:Q", text="label:N")
+        height = max(140, 30 * len(data))
+    return alt.layer(interval, point, text).properties(height=height)
+
+
+def triangulation_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Each team's audit grades beside its timeliness: one row per team, a shape and colour per measure.
+
+    `frame` has team_name, measure, value (%) and n; measures with no value are left out.
+    """
+    data = frame.dropna(subset=["value"])
+    order = list(dict.fromkeys(frame["measure"]))
+    shapes = ["diamond", "circle", "square", "triangle-up", "cross"]
+    colours = ["#c1502e", "#1f5fa6", "#2a9d8f", "#6a3d9a", "#555555"]
+    return alt.Chart(data).mark_point(filled=True, size=90, opacity=0.85).encode(
+        x=alt.X("value:Q", title="% (each measure's own definition)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("team_name:N", title=None, axis=alt.Axis(labelLimit=260)),
+        color=alt.Color("measure:N", sort=order, scale=alt.Scale(domain=order, range=colours[:len(order)]),
+                        legend=alt.Legend(orient="top", title=None, labelLimit=0, columns=2)),
+        shape=alt.Shape("measure:N", sort=order, scale=alt.Scale(domain=order, range=shapes[:len(order)]),
+                        legend=None),
+        tooltip=[alt.Tooltip("team_name:N", title="team"), alt.Tooltip("measure:N"),
+                 alt.Tooltip("value:Q", format=".1f"), alt.Tooltip("n:Q")],
+    ).properties(height=max(160, 34 * data["team_name"].nunique()))
+
+
 def grow_chart(frame: pd.DataFrame) -> alt.Chart:
     """People who joined by each route, and how many are still employed, labelled with the numbers."""
     totals = frame.groupby("route", as_index=False)[["people", "still_employed"]].sum()

@@ -101,3 +101,63 @@ def grow_our_own(db: SnapshotDB, as_at: dt.date, since: dt.date, scope: Scope = 
     if not _has(db, ("hr_staff",)):
         return None
     return db.query(read_sql("workforce/grow_our_own"), {"as_at": as_at, "since": since, "teams": _teams(scope)})
+
+
+# ---------------------------------------------------------------- quality assurance
+
+QA_TABLES = ("qa_audits",)
+ACTION_TABLES = ("qa_audits", "qa_actions")
+OPEN_CASE_TABLES = ("ssd_cla_episodes", "ssd_cp_plans", "ssd_cin_episodes", "ssd_department")
+
+
+def audit_volume(db: SnapshotDB, periods: list[Period], scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Audits per period by type: case, thematic, dip sample (0 where none)."""
+    if not _has(db, QA_TABLES):
+        return None
+    return db.query(read_sql("quality/audit_volume"), {"teams": _teams(scope)}, {"periods": periods_frame(periods)})
+
+
+def audits_by(db: SnapshotDB, period: Period, by: str, scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Audits in the period by team or by auditor ('team' | 'auditor'), with graded and good-or-better counts."""
+    if by not in ("team", "auditor"):
+        raise ValueError(f"audits are counted by 'team' or 'auditor', not {by!r}")
+    if not _has(db, QA_TABLES):
+        return None
+    return db.query(read_sql("quality/audits_by"),
+                    {"from": period.start, "to": period.end, "by": by, "teams": _teams(scope)})
+
+
+def moderation(db: SnapshotDB, period: Period, scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Moderated case audits in the period: grade, moderated grade, agreed / graded up / graded down."""
+    if not _has(db, QA_TABLES):
+        return None
+    return db.query(read_sql("quality/moderation"), {"from": period.start, "to": period.end, "teams": _teams(scope)})
+
+
+def actions_by_month(db: SnapshotDB, periods: list[Period], scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Audit actions raised and due per period, and of those due: on time, late, not completed."""
+    if not _has(db, ACTION_TABLES):
+        return None
+    return db.query(read_sql("quality/actions_by_month"), {"teams": _teams(scope)},
+                    {"periods": periods_frame(periods)})
+
+
+def actions_overdue(db: SnapshotDB, as_at: dt.date, scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Actions past due and not completed at `as_at`, most overdue first."""
+    if not _has(db, ACTION_TABLES):
+        return None
+    return db.query(read_sql("quality/actions_overdue"), {"as_at": as_at, "teams": _teams(scope)})
+
+
+def audit_themes(db: SnapshotDB, periods: list[Period], scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Audits per period by type and theme, with those graded below good and without the child's voice."""
+    if not _has(db, QA_TABLES):
+        return None
+    return db.query(read_sql("quality/themes"), {"teams": _teams(scope)}, {"periods": periods_frame(periods)})
+
+
+def open_cases(db: SnapshotDB, as_at: dt.date, scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+    """Children with a case open at `as_at` (CLA, else CP, else CIN), team, service, worker, last case audit."""
+    if not _has(db, OPEN_CASE_TABLES + QA_TABLES):
+        return None
+    return db.query(read_sql("quality/open_cases"), {"as_at": as_at, "teams": _teams(scope)})
