@@ -180,3 +180,24 @@ def test_workforce_page_loads_with_its_charts(server, browser):
         assert page.get_by_text("could not be shown").count() == 0
     finally:
         page.close()
+
+
+def test_quality_lead_draws_a_sample_and_the_link_keeps_it(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    try:
+        page.goto(f"{server}/quality-assurance?sample_seed=777")
+        _settled(page)
+        assert page.get_by_role("heading", name="Volume: audits against the target").is_visible()
+        assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 3
+        box = page.get_by_label("Cases to sample")
+        box.fill("12")
+        box.press("Enter")
+        _settled(page)
+        drawn = page.get_by_text("12 case(s)", exact=False).first
+        drawn.wait_for(timeout=30000)
+        assert "seed 777" in drawn.inner_text()
+        assert "sample_n=12" in page.url and "sample_seed=777" in page.url
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.get_by_text("could not be shown").count() == 0
+    finally:
+        page.close()
