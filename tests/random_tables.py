@@ -350,3 +350,58 @@ def _workforce_tables(seed: int, involvements: list[dict]) -> dict[str, list[dic
     for row in involvements:
         row["invo_professional_id"] = _maybe(rng, rng.choice(professionals), 0.05)
     return {"hr_posts": posts, "hr_staff": staff, "hr_absence": absences, "hr_supervision": supervisions}
+
+
+GRADE_CHOICES = ["outstanding", "good", "good", "good", "requires_improvement", "requires_improvement",
+                 "inadequate", None, "Good", "unknown"]
+AUDIT_TYPE_CHOICES = ["case"] * 7 + ["thematic", "dip_sample", "Case", None]
+# days the period arithmetic can get wrong: the leap day and its neighbours, month and year ends
+AWKWARD_DAYS = [dt.date(2020, 2, 28), dt.date(2020, 2, 29), dt.date(2020, 3, 1), dt.date(2019, 12, 31),
+                dt.date(2020, 1, 1), dt.date(2021, 3, 31), dt.date(2021, 4, 1), dt.date(2021, 6, 30)]
+
+
+def quality_tables(seed: int, n_audits: int = 800) -> dict[str, list[dict]]:
+    """QA audits and actions, a stream of their own: no date, no team, unrecognised grades, moderation
+    without a grade, audits of other types, repeated and missing ids, actions of audits not in the log,
+    actions never completed or completed before they were raised; dates often on awkward days."""
+    rng = random.Random(f"quality-{seed}")
+    audits = []
+    for i in range(n_audits):
+        date = rng.choice(AWKWARD_DAYS) if rng.random() < 0.08 else _maybe(rng, _day(rng), 0.03)
+        grade = rng.choice(GRADE_CHOICES)
+        draw = rng.random()
+        if draw < 0.55:
+            moderated = None
+        elif draw < 0.85:
+            moderated = grade                       # the moderator agrees (or both are missing)
+        else:
+            moderated = rng.choice(GRADE_CHOICES)   # may differ, be unrecognised, or stand without a grade
+        audits.append({"audit_id": f"AU{i}", "audit_type": rng.choice(AUDIT_TYPE_CHOICES), "theme": "Planning",
+                       "person_id": _maybe(rng, f"P{rng.randrange(150)}", 0.05), "team_id": rng.choice(TEAMS),
+                       "worker_id": f"W{rng.randrange(100)}", "auditor_id": f"M{rng.randrange(8)}",
+                       "audit_date": date, "grade": grade, "moderated_grade": moderated,
+                       "child_voice_evident": rng.choice(["Y", "N", None])})
+    # a few repeated ids (the first row in the file wins) and missing ids, under the validation's 1% limit
+    for k in rng.sample(range(1, n_audits), 5):
+        audits[k]["audit_id"] = audits[k - 1]["audit_id"] if k % 2 else None
+    actions = []
+    for a in audits:
+        for _ in range(rng.choice([0, 1, 1, 2, 3])):
+            raised = _days(rng, a["audit_date"] or _day(rng), 0, 6)
+            due = _maybe(rng, _days(rng, raised, 14, 64), 0.04)
+            draw = rng.random()
+            if draw < 0.04:
+                completed = _days(rng, raised, -5, 0)             # before it was raised: a bad row
+            elif draw < 0.45:
+                completed = _days(rng, due or raised, -10, 1)      # by the due date
+            elif draw < 0.55:
+                completed = due                                   # on the due date itself
+            elif draw < 0.8:
+                completed = _days(rng, due or raised, 1, 30)      # late, from a day on
+            else:
+                completed = None                                  # never completed
+            link = rng.random()
+            audit_id = a["audit_id"] if link < 0.95 else ("AU_MISSING" if link < 0.98 else None)
+            actions.append({"action_id": f"AC{len(actions)}", "audit_id": audit_id,
+                            "raised_date": _maybe(rng, raised, 0.03), "due_date": due, "completed_date": completed})
+    return {"qa_audits": audits, "qa_actions": actions}

@@ -78,3 +78,15 @@ def test_more_contacts_a_month_now_than_before(latest_db):
         return count / _months_in(period)
     before, now = per_month(BEFORE_FLOW), per_month(NOW_FLOW)
     assert now > before, f"contacts a month: {now:.0f} now, {before:.0f} before"
+
+
+FEB_JUL_2021 = Period(D(2021, 2, 1), D(2021, 7, 31))   # the review: case audits "averaging 15 per month"
+
+
+def test_case_audits_about_15_a_month_against_a_target_of_25(latest_db):
+    """"Averaging 15 per month as opposed to the target of 25": February to July 2021, ±2 a month."""
+    settings = load_settings()
+    assert settings.targets["audits_completed"].value == 25
+    count = compute(latest_db, REGISTRY["audits_completed"], [FEB_JUL_2021], settings).iloc[0]["value"]
+    per_month = count / _months_in(FEB_JUL_2021)
+    assert abs(per_month - 15) <= 2, f"case audits {FEB_JUL_2021}: {per_month:.1f} a month, target 15 ± 2"

@@ -60,9 +60,9 @@ class Indicator:
 
 
 def _collect() -> dict[str, Indicator]:
-    from . import cared_for, safeguarding, workforce
+    from . import cared_for, quality, safeguarding, workforce
     registry: dict[str, Indicator] = {}
-    for module in (safeguarding, cared_for, workforce):
+    for module in (safeguarding, cared_for, workforce, quality):
         for indicator in module.INDICATORS:
             if indicator.id in registry:
                 raise ValueError(f"indicator id {indicator.id} is registered twice")
