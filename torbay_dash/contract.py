@@ -190,4 +190,5 @@ DATE_ORDER_CHECKS = [
     _Check("hr_posts", "start_date", "end_date"),
     _Check("hr_staff", "start_date", "end_date"),
     _Check("hr_absence", "start_date", "end_date"),
+    _Check("qa_actions", "raised_date", "completed_date"),
 ]

@@ -34,7 +34,7 @@ VALIDATION = "validation.json"
 MAX_BAD_ROW_SHARE = 0.01
 ROW_EXAMPLES = 5
 # Bump when validation rules change, so cached reports of old snapshots are redone.
-VALIDATOR_VERSION = 2
+VALIDATOR_VERSION = 3
 STALE_STAGING_SECONDS = 3600  # a staging folder untouched this long belongs to a writer that died
 HOW_TO_LOAD = ("build the demo data with `python -m torbay_dash demo`, or put a snapshot folder of "
                "Parquet tables at <data root>/snapshots/<YYYY-MM-DD>/ (see README, 'Data layout')")
