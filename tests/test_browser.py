@@ -193,9 +193,9 @@ def test_quality_lead_draws_a_sample_and_the_link_keeps_it(server, browser):
         box.fill("12")
         box.press("Enter")
         _settled(page)
-        drawn = page.get_by_text("12 case(s)", exact=False).first
+        drawn = page.locator('[data-testid="stMarkdownContainer"]', has_text="drawn with seed").first
         drawn.wait_for(timeout=30000)
-        assert "seed 777" in drawn.inner_text()
+        assert "12 case(s) drawn with seed 777" in drawn.inner_text()
         assert "sample_n=12" in page.url and "sample_seed=777" in page.url
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.get_by_text("could not be shown").count() == 0

@@ -1102,7 +1102,7 @@ def triangulation(filters: Filters) -> None:
         counts = long.pivot_table(index="team_name", columns="measure", values="n").add_suffix(" (n)")
         shown = pd.concat([wide, counts], axis=1).sort_index(axis=1).reset_index()
         reading = {filters.team_name(t): r["compared with the rest"] for t, r in grades.iterrows()}
-        shown["audit grades compared with the rest"] = shown["team_name"].map(reading).fillna("no graded audits")
+        shown["audit grades compared with the rest"] = shown["team_name"].map(lambda t: reading.get(t, "no graded audits"))
         st.caption(f"{filters.period}. Each measure keeps its own definition and n; a team with few audits "
                    "says little about its practice. Teams that audit well and meet timescales are doing both; "
                    "where timeliness is high but grades are low, the figures may run ahead of practice.")
