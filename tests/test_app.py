@@ -257,3 +257,19 @@ def test_sample_size_calculator_gives_179_for_the_worked_example(demo_root, use_
     at.number_input(key="calc_expected").set_value(70.0)
     at.number_input(key="calc_margin").set_value(5.0).run()
     assert {m.label: m.value for m in at.metric}["Cases to audit"] == "179"
+
+
+@pytest.mark.parametrize("page, indicator_id", [
+    ("views/cared_for.py", "cla_visits_in_timescale_pct"),   # also drawn in Statutory duties: keys must not clash
+    ("views/workforce.py", "sw_turnover_rate_pct"),          # also drawn under Turnover
+    ("views/quality.py", "audits_good_or_better_pct"),
+])
+def test_a_link_naming_an_indicator_opens_it_first(demo_root, use_data_root, page, indicator_id):
+    use_data_root(demo_root)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["indicator"] = indicator_id
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    assert at.header[0].value == f"From the overview: {REGISTRY[indicator_id].title}"
+    assert at.selectbox(key="choice_indicator").value == indicator_id

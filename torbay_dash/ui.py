@@ -412,7 +412,7 @@ def shows_rolling_year(indicator: indicators.Indicator) -> bool:
     return indicator.kind == "flow" and indicator.unit == indicators.PERCENT
 
 
-def trend(filters: Filters, indicator_id: str) -> None:
+def trend(filters: Filters, indicator_id: str, key: str = "") -> None:
     """Month by month (and rolling 12 months where the measure is annual), with target and benchmarks."""
     indicator = indicators.get(indicator_id)
     with guarded(f"{indicator.title} over time"):
@@ -431,13 +431,13 @@ def trend(filters: Filters, indicator_id: str) -> None:
             shown = shown.assign(rolling_12_months=rolling["value"].to_numpy(),
                                  rolling_numerator=rolling["numerator"].to_numpy(),
                                  rolling_denominator=rolling["denominator"].to_numpy())
-        if st.toggle("Show as table", key=f"table_trend_{indicator_id}"):
-            table(shown, f"{indicator_id}_monthly.csv", f"trend_{indicator_id}")
+        if st.toggle("Show as table", key=f"table_trend_{indicator_id}{key}"):
+            table(shown, f"{indicator_id}_monthly.csv", f"trend_{indicator_id}{key}")
         else:
             st.altair_chart(trend_chart(monthly, indicator, rolling, refs), width="stretch")
 
 
-def teams_side_by_side(filters: Filters, indicator_id: str) -> str | None:
+def teams_side_by_side(filters: Filters, indicator_id: str, key: str = "") -> str | None:
     """Value and n per team; returns the team a user clicked, if any."""
     indicator = indicators.get(indicator_id)
     with guarded(f"{indicator.title} by team"):
@@ -449,12 +449,12 @@ def teams_side_by_side(filters: Filters, indicator_id: str) -> str | None:
             st.write("Nothing in this period for the teams in view.")
             return None
         frame = frame.assign(team_name=frame["team"].map(filters.team_name))
-        if st.toggle("Show as table", key=f"table_teams_{indicator_id}"):
+        if st.toggle("Show as table", key=f"table_teams_{indicator_id}{key}"):
             table(frame[["team", "team_name", "numerator", "denominator", "value"]],
-                  f"{indicator_id}_by_team.csv", f"teams_{indicator_id}")
+                  f"{indicator_id}_by_team.csv", f"teams_{indicator_id}{key}")
             return None
         event = st.altair_chart(teams_chart(frame, indicator), width="stretch", on_select="rerun",
-                                key=f"teams_chart_{indicator_id}")
+                                key=f"teams_chart_{indicator_id}{key}")
         picked = (event or {}).get("selection", {}).get("team_pick") or []
         return picked[0].get("team") if picked else None
     return None
@@ -718,11 +718,11 @@ def indicator_explorer(filters: Filters, choices: list[str], default: str, key: 
                         format_func=lambda i: indicators.get(i).title)
     headline(filters, chosen)
     st.subheader("Is it improving?")
-    trend(filters, chosen)
+    trend(filters, chosen, key=f"_{key}")
     st.subheader("Teams side by side")
     st.caption("Value and n for each team in the period: a small team's 50% of 2 is not 50% of 200."
                + (" Click a bar to list that team's children below." if children else ""))
-    clicked_team = teams_side_by_side(filters, chosen)
+    clicked_team = teams_side_by_side(filters, chosen, key=f"_{key}")
     if children:
         st.subheader("The children behind the number")
         month_list = list(reversed(months(filters.period.start, filters.period.end)))
@@ -731,7 +731,7 @@ def indicator_explorer(filters: Filters, choices: list[str], default: str, key: 
                            format_func=lambda m: m if m == "whole period" else m[:7])
         period = filters.period if month == "whole period" else next(m for m in month_list
                                                                      if m.start.isoformat() == month)
-        children_behind(filters, chosen, clicked_team, period)
+        children_behind(filters, chosen, clicked_team, period, key=f"children_{chosen}_{key}")
     return chosen
 
 
@@ -1194,3 +1194,30 @@ def sample_size_calculator(default_population: int) -> None:
     st.metric("Cases to audit", f"{needed:,}")
     st.caption(f"n₀ = z²·p(1−p)/e², then n = n₀ / (1 + (n₀ − 1)/N), rounded up: N = {population:,}, "
                f"p = {expected:g}%, e = ±{margin:g}%, {confidence}% confidence.")
+
+
+# ---------------------------------------------------------------- links from the overview
+
+AREA_PAGES = {"safeguarding": "views/safeguarding.py", "cared_for": "views/cared_for.py",
+              "workforce": "views/workforce.py", "quality": "views/quality.py"}
+FILTER_PARAMS = ("as_at", "period", "from", "to", "service", "team")
+
+
+def link_to_indicator(indicator_id: str, label: str = "Open") -> None:
+    """A link to the indicator's area page with the indicator chosen and the sidebar filters kept."""
+    indicator = indicators.get(indicator_id)
+    params = {k: st.query_params[k] for k in FILTER_PARAMS if k in st.query_params}
+    st.page_link(AREA_PAGES[indicator.area], label=label, icon=":material/arrow_forward:",
+                 query_params={**params, "indicator": indicator_id},
+                 help=f"{indicator.title} on the {indicators.AREAS[indicator.area]} page, with these filters")
+
+
+def from_overview(filters: Filters, area: str) -> None:
+    """When a link names one of this area's indicators, explore it first: trend, teams, children."""
+    wanted = st.query_params.get("indicator")
+    if wanted not in indicators.REGISTRY or indicators.get(wanted).area != area:
+        return
+    st.header(f"From the overview: {indicators.get(wanted).title}")
+    ids = [i.id for i in indicators.REGISTRY.values() if i.area == area]
+    # workforce unit rows are staff, not children: no list there
+    indicator_explorer(filters, ids, default=ids[0], key="indicator", children=area != "workforce")

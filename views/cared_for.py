@@ -15,6 +15,8 @@ for column, indicator_id in zip(columns, ["cla_count", "cla_rate_per_10k", "cla_
         if indicator_id in indicators.REGISTRY:
             ui.headline(filters, indicator_id)
 
+ui.from_overview(filters, "cared_for")
+
 st.header("Population over time")
 ui.cla_population(filters)
 if "cla_rate_per_10k" in indicators.REGISTRY:

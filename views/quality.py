@@ -15,6 +15,8 @@ for column, indicator_id in zip(st.columns(max(1, len(headlines))), headlines):
     with column:
         ui.headline(filters, indicator_id)
 
+ui.from_overview(filters, "quality")
+
 st.header("Volume: audits against the target")
 ui.audit_volume(filters)
 

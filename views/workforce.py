@@ -15,6 +15,8 @@ for column, indicator_id in zip(st.columns(max(1, len(headlines))), headlines):
     with column:
         ui.headline(filters, indicator_id)
 
+ui.from_overview(filters, "workforce")
+
 st.header("Establishment and who fills it")
 ui.establishment(filters)
 ui.indicator_explorer(filters, ["sw_agency_rate_pct", "sw_vacancy_rate_pct", "sw_fte"],
