@@ -293,6 +293,20 @@ def triangulation_chart(frame: pd.DataFrame) -> alt.Chart:
     ).properties(height=max(160, 34 * data["team_name"].nunique()))
 
 
+def sparkline(series: pd.DataFrame, unit: str) -> alt.LayerChart:
+    """A small line of the monthly series with its last point marked: the shape of the trend, not the detail."""
+    data = series.assign(month=pd.to_datetime(series["to"]), value=series["value"].astype("float64")).dropna(
+        subset=["value"])
+    base = alt.Chart(data).encode(
+        x=alt.X("month:T", axis=None),
+        y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("month:T", title="to", format="%b %Y"), alt.Tooltip("value:Q", format=",.1f", title=unit)])
+    line = base.mark_line(color="#1f5fa6", strokeWidth=1.5)
+    last = base.transform_window(rank="rank()", sort=[alt.SortField("month", order="descending")]).transform_filter(
+        "datum.rank == 1").mark_point(filled=True, size=40, color="#0b2e59")
+    return alt.layer(line, last).properties(height=48)
+
+
 def grow_chart(frame: pd.DataFrame) -> alt.Chart:
     """People who joined by each route, and how many are still employed, labelled with the numbers."""
     totals = frame.groupby("route", as_index=False)[["people", "still_employed"]].sum()
@@ -306,3 +320,166 @@ def grow_chart(frame: pd.DataFrame) -> alt.Chart:
                         scale=alt.Scale(range=["#1f5fa6", "#b9c9de"]), legend=alt.Legend(orient="top", title=None)),
         tooltip=["route", "measure", "n"])
     return (bars + base.mark_text(align="left", dx=3).encode(x="n:Q", text="n:Q")).properties(height=200)
+
+
+from .spc import POINT_TYPE_WORDS, SpcResult  # noqa: E402  (the SPC chart's vocabulary lives with the rules)
+
+SPC_POINT_STYLE = {  # shape and colour both carry the meaning, so neither is the only signal
+    "common cause": ("circle", "#8c8c8c"),
+    "special cause: improvement": ("triangle-up", "#1f5fa6"),
+    "special cause: concern": ("diamond", "#e07b00"),
+    "special cause: neither better nor worse": ("square", "#6a3d9a"),
+}
+
+
+def _spc_rule_words(result: SpcResult) -> dict[str, str]:
+    return {"outside_limits": "beyond a process limit",
+            "trend": f"{result.trend_points} or more rising (or falling) in a row",
+            "two_in_three": "2 of 3 near a process limit, on one side",
+            "shift": f"{result.shift_points} or more in a row on one side of the mean"}
+
+
+def spc_chart(result: SpcResult, title: str, unit_label: str, target: float | None = None) -> alt.LayerChart:
+    """An XmR chart: the series, its mean (solid) and process limits (dashed) per segment, and the target.
+
+    Special-cause points differ by shape as well as colour and are named in the legend;
+    each point's tooltip says why it was flagged. Lines break at a rebase and at a missing
+    month. Without enough points for limits, the subtitle says so instead of drawing them.
+    `target` defaults to the one the result was judged against.
+    """
+    target = result.target if target is None else target
+    data = result.points.copy()
+    if isinstance(data["x"].dtype, pd.PeriodDtype):
+        data["x"] = data["x"].dt.to_timestamp()
+    temporal = pd.api.types.is_datetime64_any_dtype(data["x"])
+    x_type = "T" if temporal else ("Q" if pd.api.types.is_numeric_dtype(data["x"]) else "O")
+    x_title = "month" if temporal else None
+    x_axis = alt.Axis(format="%b %Y") if temporal else alt.Undefined
+    x = alt.X(f"x:{x_type}", title=x_title, axis=x_axis)
+    y_scale = alt.Scale(zero=False, nice=True)
+    data["point"] = data["point_type"].map(POINT_TYPE_WORDS)
+    data["reason"] = data["rule"].map(_spc_rule_words(result)).fillna("none: within normal variation")
+    # a new piece of line at each segment and after each missing month
+    data["piece"] = data["segment"].astype(str) + "-" + data["y"].isna().cumsum().astype(str)
+    observed = data[data["y"].notna()]
+
+    tooltip = [alt.Tooltip(f"x:{x_type}", title=x_title or "point", **({"format": "%b %Y"} if temporal else {})),
+               alt.Tooltip("y:Q", title="value", format=",.1f"), alt.Tooltip("point:N", title="point type"),
+               alt.Tooltip("reason:N", title="rule")]
+    series = alt.Chart(observed).mark_line(color="#7a8aa0", strokeWidth=1.5).encode(
+        x=x, y=alt.Y("y:Q", title=unit_label, scale=y_scale), detail=alt.Detail("piece:N"))
+
+    lines = data.melt(id_vars=["x", "segment"], value_vars=["mean", "upl", "lpl"], var_name="which",
+                      value_name="level").dropna(subset=["level"])
+    lines["line"] = lines["which"].map({"mean": "mean", "upl": "process limits", "lpl": "process limits"})
+    lines["label"] = lines["which"].map({"mean": "mean", "upl": "upper process limit", "lpl": "lower process limit"})
+    line_order = ["mean", "process limits"]
+    levels = alt.Chart(lines).mark_line(color="#333333", strokeWidth=1.2).encode(
+        x=x, y=alt.Y("level:Q", scale=y_scale),
+        detail=[alt.Detail("segment:N"), alt.Detail("which:N")],
+        strokeDash=alt.StrokeDash("line:N", title=None, sort=line_order,
+                                  scale=alt.Scale(domain=line_order, range=[[1, 0], [6, 4]]),
+                                  legend=alt.Legend(orient="top", symbolStrokeWidth=2)),
+        tooltip=[alt.Tooltip("label:N", title="line"), alt.Tooltip("level:Q", title="value", format=",.2f")])
+    layers = [levels, series]
+
+    if target is not None:
+        rule = pd.DataFrame({"target": [target], "label": [f"target {target:g}"]})
+        layers.append(alt.Chart(rule).mark_rule(strokeDash=[2, 2], color="#2a7f62", strokeWidth=1.5).encode(
+            y=alt.Y("target:Q", scale=y_scale), tooltip=[alt.Tooltip("label:N", title="target")]))
+        layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, color="#2a7f62").encode(
+            y="target:Q", x=alt.value(0), text="label:N"))
+
+    kinds = (["common cause", "special cause: neither better nor worse"] if result.improvement == "neutral"
+             else ["common cause", "special cause: improvement", "special cause: concern"])
+    legend = alt.Legend(orient="top", title=None, labelLimit=0)
+    layers.append(alt.Chart(observed).mark_point(filled=True, size=70, opacity=1).encode(
+        x=x, y="y:Q",
+        shape=alt.Shape("point:N", sort=kinds, legend=legend,
+                        scale=alt.Scale(domain=kinds, range=[SPC_POINT_STYLE[k][0] for k in kinds])),
+        color=alt.Color("point:N", sort=kinds, legend=legend,
+                        scale=alt.Scale(domain=kinds, range=[SPC_POINT_STYLE[k][1] for k in kinds])),
+        tooltip=tooltip))
+
+    heading = alt.TitleParams(title, subtitle=[] if result.limits_shown else [result.variation_text], anchor="start")
+    return alt.layer(*layers).properties(title=heading, height=300)
+
+
+NEIGHBOUR_COLOURS = {"this authority": "#0b2e59", "statistical neighbour": "#9fb3cc"}
+NEIGHBOUR_RULE_DASH = {"England": [6, 3], "neighbours' mean": [8, 3, 2, 3]}
+
+
+def _first_number(frame: pd.DataFrame, column: str) -> float | None:
+    if column not in frame.columns:
+        return None
+    known = pd.to_numeric(frame[column], errors="coerce").dropna()
+    return float(known.iloc[0]) if len(known) else None
+
+
+def neighbours_chart(frame: pd.DataFrame, title: str, unit_label: str, england: float | None = None,
+                     neighbours_mean: float | None = None) -> alt.LayerChart:
+    """The authority against its statistical neighbours for one year: one horizontal bar each, largest first.
+
+    `frame` is benchmarks.neighbour_values(...): la_name, value, is_authority, rank, and status,
+    england and neighbours_mean when present (used unless `england` / `neighbours_mean` are given;
+    without either, the mean is that of the neighbours' figures in the frame). The authority's bar
+    differs by colour, a black outline and its label ("Torbay (this authority)"), so colour is never
+    the only signal; a figure that is not published is written in words where its bar would be.
+    England (dashed) and the neighbours' mean (dot-dash) are rules, each labelled with its value.
+    """
+    data = frame.copy()
+    data["value"] = pd.to_numeric(data["value"], errors="coerce").astype("float64")
+    mine = data["is_authority"].astype(bool)
+    statuses = data["status"] if "status" in data.columns else pd.Series("not published", index=data.index)
+    data["who"] = mine.map({True: "this authority", False: "statistical neighbour"})
+    data["label"] = [f"{name} (this authority)" if me else str(name) for name, me in zip(data["la_name"], mine)]
+    data["text"] = [f"{v:,.1f}" if pd.notna(v) else str(s or "not published") for v, s in zip(data["value"], statuses)]
+    data["x"] = data["value"].fillna(0.0)
+    order = data.sort_values(["value", "rank"], ascending=[False, True], na_position="last")["label"].tolist()
+
+    others = data.loc[~mine, "value"]
+    england = england if england is not None else _first_number(data, "england")
+    if neighbours_mean is None:
+        neighbours_mean = _first_number(data, "neighbours_mean")
+        if neighbours_mean is None and others.notna().any():
+            neighbours_mean = float(others.mean())
+    rules = []
+    if england is not None and pd.notna(england):
+        rules.append({"line": "England", "level": float(england), "text": f"England {england:,.1f}"})
+    if neighbours_mean is not None and pd.notna(neighbours_mean):
+        rules.append({"line": "neighbours' mean", "level": float(neighbours_mean),
+                      "text": f"neighbours' mean {neighbours_mean:,.1f} ({int(others.notna().sum())} of "
+                              f"{len(others)})"})
+    rules = pd.DataFrame(rules, columns=["line", "level", "text"]).sort_values("level")
+    # the lower line's label sits to its left, the higher one's to its right, so they do not overlap
+    rules["align"] = ["right" if i == 0 and len(rules) > 1 else "left" for i in range(len(rules))]
+
+    height = max(180, 26 * len(data))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    x = alt.X("x:Q", title=unit_label, scale=alt.Scale(zero=True, nice=True))
+    tooltip = [alt.Tooltip("la_name:N", title="authority"), alt.Tooltip("value:Q", format=",.1f"),
+               alt.Tooltip("status:N" if "status" in data.columns else "text:N", title="status"),
+               alt.Tooltip("rank:Q", title="neighbour rank (0: this authority)")]
+    bars = alt.Chart(data).mark_bar(stroke="#000000").encode(
+        y=y, x=x,
+        color=alt.Color("who:N", title=None, scale=alt.Scale(domain=list(NEIGHBOUR_COLOURS),
+                                                             range=list(NEIGHBOUR_COLOURS.values())),
+                        legend=alt.Legend(orient="top")),
+        strokeWidth=alt.StrokeWidth("who:N", scale=alt.Scale(domain=list(NEIGHBOUR_COLOURS), range=[2, 0]),
+                                    legend=None),
+        tooltip=tooltip)
+    values = alt.Chart(data).mark_text(align="left", dx=4, color="#222222").encode(
+        y=y, x="x:Q", text="text:N", tooltip=tooltip)
+    layers = [bars, values]
+    if not rules.empty:
+        dash = alt.StrokeDash("line:N", legend=None, scale=alt.Scale(domain=list(NEIGHBOUR_RULE_DASH),
+                                                                     range=list(NEIGHBOUR_RULE_DASH.values())))
+        layers.append(alt.Chart(rules).mark_rule(color="#333333", strokeWidth=1.5).encode(
+            x="level:Q", strokeDash=dash, tooltip=[alt.Tooltip("line:N"), alt.Tooltip("level:Q", format=",.2f")]))
+        for align, part in rules.groupby("align"):
+            layers.append(alt.Chart(part).mark_text(align=align, dx=4 if align == "left" else -4, dy=-6,
+                                                    baseline="bottom", color="#333333").encode(
+                x="level:Q", y=alt.value(0), text="text:N"))
+    heading = alt.TitleParams(title, subtitle=["England: dashed line; statistical neighbours' mean: dot-dash line"],
+                              anchor="start", offset=18)
+    return alt.layer(*layers).properties(title=heading, height=height)

@@ -89,3 +89,14 @@ def periods_frame(periods: list[Period]) -> pd.DataFrame:
         "period_from": pd.to_datetime([p.start for p in periods]).date,
         "period_to": pd.to_datetime([p.end for p in periods]).date,
     }).astype({"period_from": "date32[pyarrow]", "period_to": "date32[pyarrow]"})
+
+
+def rolling_periods(period: Period) -> list[Period]:
+    """For each month of the period, the 12 months ending with it."""
+    return [Period(add_months(m.end, -12) + dt.timedelta(days=1), m.end) for m in months(period.start, period.end)]
+
+
+def shows_rolling_year(indicator) -> bool:
+    """Rates over events (published as annual figures) are read over a rolling year as well as by month."""
+    from .indicators import PERCENT
+    return indicator.kind == "flow" and indicator.unit == PERCENT

@@ -1,6 +1,7 @@
 """The authority's own settings (data/local_authority.toml): population, standards, targets."""
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,25 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Milestone:
+    """A point on a trajectory: the value an indicator should reach by a date."""
+    by: dt.date
+    value: float
+
+
+@dataclass(frozen=True)
+class Priority:
+    """An improvement priority: what the board tracks together, and the review's words it answers."""
+    name: str
+    recommendation: str = ""     # the review's recommendation (or finding) it answers, quoted briefly
+    source: str = ""             # e.g. "Recommendation 2" or "Review findings"
+    indicators: tuple[str, ...] = ()
+    targets: dict[str, Target] = field(default_factory=dict)   # for indicators with none in [targets]
+    trajectories: dict[str, tuple[Milestone, ...]] = field(default_factory=dict)
+    note: str = ""               # what the dashboard cannot measure about it
+
+
+@dataclass(frozen=True)
 class LocalAuthority:
     code: int
     name: str
@@ -26,7 +46,9 @@ class LocalAuthority:
     population: dict[int, int]
     standards: dict[str, float]
     targets: dict[str, Target]
-    priorities: list[dict] = field(default_factory=list)
+    priorities: list[Priority] = field(default_factory=list)
+    spc_rebase: tuple[dt.date, ...] = ()  # [spc] rebase: dates SPC limits restart at (e.g. a system migration)
+    neighbour_model: str = "2025"  # [benchmarks] neighbour_model: the DfE statistical neighbour model ("2025", "2021")
 
     def population_for_year(self, year: int) -> int | None:
         """Children aged 0-17 in `year`, or in the nearest year on file."""
@@ -37,6 +59,56 @@ class LocalAuthority:
 
     def standard(self, name: str) -> float:
         return self.standards[name]
+
+    def target_for(self, indicator_id: str, priority: Priority | None = None) -> Target | None:
+        """The indicator's target: [targets], else the priority's own."""
+        found = self.targets.get(indicator_id)
+        if found is None and priority is not None:
+            found = priority.targets.get(indicator_id)
+        return found
+
+
+def _date(value, where: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DataError(f"{where}: {value!r} is not a date (write 2022-03-31)") from None
+
+
+def parse_priority(raw: dict, targets: dict[str, Target], number: int) -> Priority:
+    """One [[priorities]] entry, checked: every indicator id must be registered."""
+    from .indicators import REGISTRY
+    if not isinstance(raw, dict) or not str(raw.get("name", "")).strip():
+        raise DataError(f"priority {number} has no name")
+    name = str(raw["name"]).strip()
+    where = f"priority {name!r}"
+    indicators = tuple(raw.get("indicators", []))
+    own_targets = {k: Target(**v) for k, v in raw.get("targets", {}).items()}
+    trajectories = {}
+    for k, milestones in raw.get("trajectories", {}).items():
+        if any(not isinstance(m, dict) or {"by", "value"} - set(m) for m in milestones):
+            raise DataError(f"{where}: each milestone of the trajectory of {k} needs `by` and `value`")
+        trajectories[k] = tuple(sorted((Milestone(_date(m["by"], f"{where}, trajectory of {k}"), float(m["value"]))
+                                        for m in milestones), key=lambda m: m.by))
+    for kind, ids in (("indicator", indicators), ("target", own_targets), ("trajectory", trajectories)):
+        unknown = [i for i in ids if i not in REGISTRY]
+        if unknown:
+            raise DataError(f"{where} names unknown {kind} id {', '.join(map(repr, unknown))}; "
+                            f"known ids: {', '.join(sorted(REGISTRY))}")
+    stray = [i for i in [*own_targets, *trajectories] if i not in indicators]
+    if stray:
+        raise DataError(f"{where} sets a target or trajectory for {', '.join(map(repr, stray))}, "
+                        "which is not among its indicators")
+    clash = [i for i in own_targets if i in targets and targets[i] != own_targets[i]]
+    if clash:
+        raise DataError(f"{where} sets a target for {', '.join(map(repr, clash))} that differs from [targets]")
+    return Priority(name=name, recommendation=str(raw.get("recommendation", "")).strip(),
+                    source=str(raw.get("source", "")).strip(), indicators=indicators, targets=own_targets,
+                    trajectories=trajectories, note=str(raw.get("note", "")).strip())
 
 
 def load_settings(data_root: Path | None = None) -> LocalAuthority:
@@ -49,14 +121,17 @@ def load_settings(data_root: Path | None = None) -> LocalAuthority:
     try:
         raw = tomllib.loads(path.read_text())
         authority = raw.get("authority", {})
+        targets = {k: Target(**v) for k, v in raw.get("targets", {}).items()}
         return LocalAuthority(
             code=int(authority.get("code", 0)),
             name=authority.get("name", "Local authority"),
             region=authority.get("region", ""),
             population={int(y): int(n) for y, n in raw.get("population_0_17", {}).items()},
             standards=dict(raw.get("standards", {})),
-            targets={k: Target(**v) for k, v in raw.get("targets", {}).items()},
-            priorities=list(raw.get("priorities", [])),
+            targets=targets,
+            priorities=[parse_priority(p, targets, i) for i, p in enumerate(raw.get("priorities", []), 1)],
+            spc_rebase=tuple(_date(d, "[spc] rebase") for d in raw.get("spc", {}).get("rebase", [])),
+            neighbour_model=str(raw.get("benchmarks", {}).get("neighbour_model", "2025")),
         )
     except (OSError, tomllib.TOMLDecodeError, TypeError, ValueError, AttributeError) as exc:
         raise DataError(f"{path} cannot be read: {exc}") from None
