@@ -33,9 +33,10 @@ def test_overview_shows_headlines_with_n(service_root, use_data_root):
     use_data_root(service_root)
     at = app()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Referrals"] == "8"
-    assert metrics["Children looked after (at period end)"] == "5"
-    assert any("of 8 assessments authorised" in c.value for c in at.caption)
+    assert metrics["Referrals"] == "0"                  # the latest month, July 2021: the fixture has none after June
+    assert metrics["Children looked after"] == "5"      # at the end of July 2021
+    # assessments: a rolling year, with its n
+    assert any(c.value.startswith("in the 12 months to July 2021") and " of 8 " in c.value for c in at.caption)
 
 
 def test_team_filter_changes_the_figures(service_root, use_data_root):
@@ -43,7 +44,7 @@ def test_team_filter_changes_the_figures(service_root, use_data_root):
     at = app()
     at.selectbox(key="team").set_value("T_CFC").run()
     assert not at.exception
-    assert {m.label: m.value for m in at.metric}["Children looked after (at period end)"] == "3"
+    assert {m.label: m.value for m in at.metric}["Children looked after"] == "3"
     assert any("Cared-for children 1" in c.value for c in at.caption)
 
 
@@ -102,7 +103,7 @@ def test_first_run_builds_the_demo_data(tmp_path, monkeypatch):
     at = app()
     assert not at.exception, [e.value for e in at.exception]
     assert (tmp_path / "snapshots" / "2021-07-31" / "manifest.json").is_file()
-    assert {m.label for m in at.metric} >= {"Referrals", "Children looked after (at period end)"}
+    assert {m.label for m in at.metric} >= {"Referrals", "Children looked after"}
 
 
 def test_a_figure_that_cannot_be_computed_says_so_without_a_traceback(service_root, use_data_root, monkeypatch):
@@ -273,3 +274,29 @@ def test_a_link_naming_an_indicator_opens_it_first(demo_root, use_data_root, pag
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     assert at.header[0].value == f"From the overview: {REGISTRY[indicator_id].title}"
     assert at.selectbox(key="choice_indicator").value == indicator_id
+
+
+def test_overview_answers_what_improved_what_needs_attention_and_how_we_compare(demo_root, use_data_root):
+    use_data_root(demo_root)
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
+    labels = [m.label for m in at.metric]
+    assert "Initial child protection conferences within 15 working days" in labels
+    assert "Children looked after" in labels and "Agency social workers" in labels
+    text = " ".join(m.value for m in at.markdown)
+    improved = text.split("**Improved for real**")[1].split("**Needs attention**")[0]
+    assert "Statutory visits to children looked after within timescale" in improved     # 50% -> 77%, by construction
+    assert "Agency social workers" in improved                                          # falling from 2020
+    assert "Case audits completed" in improved                                          # 15 -> 18-24 a month
+    assert re.search(r"Better than England on \*\*\d+\*\* and worse on \*\*\d+\*\*", text)
+    # every SPC reading is a symbol and words, not a colour alone
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert badges and all(re.search(r"badge\[[▲▼●○✓✗~] \w", b) for b in badges)
+    # each tile's delta is a change in words on a year earlier, never coloured as good or bad by itself
+    assert all(m.delta is None or "on a year earlier" in m.delta for m in at.metric)
+    # what changed since the June 2021 snapshot: its migration defect (children in care counted twice) is
+    # corrected by July, so the children-looked-after figures for past months are revised
+    assert "**Moved by special cause since the snapshot of 30 June 2021**" in text
+    revised = next(df.value for df in at.dataframe if "value before" in df.value.columns)
+    in_care = revised[revised["indicator"] == "Children looked after"]
+    assert len(in_care) and (in_care["value before"] > in_care["value now"]).all()   # the duplicates inflated them

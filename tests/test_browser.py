@@ -201,3 +201,23 @@ def test_quality_lead_draws_a_sample_and_the_link_keeps_it(server, browser):
         assert page.get_by_text("could not be shown").count() == 0
     finally:
         page.close()
+
+
+def test_an_overview_tile_opens_its_area_page_on_that_indicator(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    try:
+        page.goto(f"{server}/?team=Assessment+team+1")
+        _settled(page)
+        assert page.get_by_role("heading", name="At a glance").is_visible()
+        assert page.get_by_text("Improved for real").is_visible()
+        page.locator('a[href*="indicator=assessments_45wd_pct"]').first.click()
+        page.wait_for_url("**/safeguarding?**", timeout=30000)
+        _settled(page)
+        assert "indicator=assessments_45wd_pct" in page.url and "team=Assessment" in page.url
+        # without the link the page opens on ICPC timeliness, its default
+        assert page.get_by_text("Assessments completed within 45 working days").first.is_visible()
+        # the team filter came along: the page is for the team the leader was looking at
+        assert page.get_by_text("Assessment team 1").first.is_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()

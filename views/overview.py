@@ -1,7 +1,20 @@
-"""Overview: the headline indicators for leaders."""
+"""Overview: every headline indicator with its trend, SPC reading, target and benchmarks; the board's report."""
 import streamlit as st
 
 from torbay_dash import ui
+
+# The headline indicators, by area, in the order a leader reads them.
+HEADLINES = {
+    "safeguarding": ["contacts_completed_1wd_pct", "referrals", "rereferrals_12m_pct", "assessments_45wd_pct",
+                     "icpc_15wd_pct", "cp_rate_per_10k", "cp_second_subsequent_pct", "cp_visits_in_timescale_pct",
+                     "cp_plans_2yrs_plus_pct"],
+    "cared_for": ["cla_count", "cla_rate_per_10k", "cla_in_house_foster_pct", "cla_residential_count",
+                  "cla_visits_in_timescale_pct", "cla_3plus_placements_pct", "cla_reviews_on_time_pct",
+                  "cla_health_assessment_pct", "care_leavers_in_touch_pct"],
+    "workforce": ["sw_agency_rate_pct", "sw_vacancy_rate_pct", "sw_turnover_rate_pct", "sw_avg_caseload",
+                  "sw_supervision_in_timescale_pct", "cla_3plus_social_workers_pct"],
+    "quality": ["audits_completed", "audits_good_or_better_pct", "audit_actions_on_time_pct"],
+}
 
 st.title("Overview")
 filters = ui.filters()
@@ -9,18 +22,20 @@ if filters is None:
     ui.empty_state()
     st.stop()
 
-st.write("Headline indicators for the period. Open **Definition** under any figure for exactly what it counts.")
-left, middle, right = st.columns(3)
-with left:
-    ui.headline(filters, "referrals")
-with middle:
-    ui.headline(filters, "assessments_45wd_pct")
-with right:
-    ui.headline(filters, "cla_count")
+st.caption(f"Latest month: the month ending {ui.overview_as_at(filters):%d %B %Y} (the end of the chosen period), "
+           f"for {filters.scope_label}. Percentages over events are the 12 months to that month; counts are for "
+           "the month; stocks are at its end. Badges read the last 36 months with statistical process control: "
+           "hover over them for what they mean. Each tile opens its indicator on the area page.")
+ui.overview_tiles(filters, HEADLINES)
 
-st.subheader("Coming to this page")
-ui.coming_soon([
-    "every headline indicator with its trend as a statistical process control chart, so a real change is told from noise",
-    "targets, England and statistical-neighbour benchmarks beside each figure",
-    "the board's highlight report, ready to print",
-])
+st.header("What changed since the last snapshot")
+ui.what_changed(filters, [i for ids in HEADLINES.values() for i in ids])
+
+st.header("Is it a real change? Statistical process control")
+ui.spc_explorer(filters, [i for ids in HEADLINES.values() for i in ids])
+
+st.header("How we compare: England, region and statistical neighbours")
+ui.benchmark_explorer(filters, [i for ids in HEADLINES.values() for i in ids])
+
+st.header("The board's highlight report")
+ui.highlight_report(filters)
