@@ -63,3 +63,13 @@ def run(scales: list[float], monthly: bool = False) -> None:
         print(f"  {len(series)} monthly periods:      {monthly_series * 1000:8.0f} ms "
               f"(ratio to one period: {monthly_series / single:.1f})")
         print(f"  one period by team:      {by_team * 1000:8.0f} ms")
+        from . import headlines, report
+        _, overview = _timed(lambda: headlines.headlines(db, settings, ids, as_at))
+        built, report_build = _timed(lambda: report.build(db, settings))
+        _, report_html = _timed(lambda: report.to_html(built))
+        _, report_pdf = _timed(lambda: report.to_pdf(built))
+        print(f"\nLeadership overview and report ({len(ids)} indicators, 36 months each, SPC)")
+        print(f"  headlines:               {overview * 1000:8.0f} ms (ratio to one period: {overview / single:.1f})")
+        print(f"  highlight report build:  {report_build * 1000:8.0f} ms")
+        print(f"  report as HTML (charts): {report_html * 1000:8.0f} ms")
+        print(f"  report as PDF (reusing): {report_pdf * 1000:8.0f} ms")
