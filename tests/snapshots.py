@@ -87,3 +87,13 @@ def figures(frame) -> tuple:
 def by_team_figures(frame) -> dict:
     import pandas as pd
     return {r.team: (r.numerator, None if pd.isna(r.denominator) else r.denominator) for r in frame.itertuples()}
+
+
+def generated_snapshot(tables: dict[str, list[dict]], folder: Path):
+    """Write generated tables as a snapshot dated 2022-06-30 under `folder`; (tables, SnapshotDB) once usable."""
+    from torbay_dash.db import SnapshotDB
+    from torbay_dash.store import load_snapshot
+
+    snapshot = load_snapshot(write_tables(folder / "2022-06-30", tables), cache=False)
+    assert snapshot.usable, snapshot.report.problems
+    return tables, SnapshotDB(snapshot)

@@ -5,13 +5,11 @@ import pytest
 
 import reference
 from random_tables import random_tables
-from snapshots import write_tables
+from snapshots import generated_snapshot
 from torbay_dash.compute import compute
-from torbay_dash.db import SnapshotDB
 from torbay_dash.indicators import MEAN, PERCENT, RATE_PER_10K, REGISTRY
 from torbay_dash.periods import months
 from torbay_dash.settings import load_settings
-from torbay_dash.store import load_snapshot
 
 IDS = ["cla_rate_per_10k", "cla_starts", "cla_ceased", "cla_in_house_foster_pct", "cla_residential_count",
        "cla_placed_20mi_pct", "cla_3plus_placements_pct", "cla_long_term_stability_pct",
@@ -23,11 +21,7 @@ PERIODS = months(dt.date(2019, 6, 1), dt.date(2022, 3, 31))
 
 @pytest.fixture(scope="module", params=[1, 2, 3, 4])
 def generated(request, tmp_path_factory):
-    tables = random_tables(seed=request.param)
-    folder = write_tables(tmp_path_factory.mktemp(f"cf{request.param}") / "2022-06-30", tables)
-    snapshot = load_snapshot(folder, cache=False)
-    assert snapshot.usable, snapshot.report.problems
-    return tables, SnapshotDB(snapshot)
+    return generated_snapshot(random_tables(seed=request.param), tmp_path_factory.mktemp(f"cf{request.param}"))
 
 
 def _as_pairs(frame):

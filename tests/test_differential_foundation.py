@@ -5,24 +5,18 @@ import pytest
 
 import reference
 from random_tables import random_tables
-from snapshots import write_tables
+from snapshots import generated_snapshot
 from torbay_dash.compute import compute
-from torbay_dash.db import SnapshotDB
 from torbay_dash.indicators import REGISTRY
 from torbay_dash.periods import months
 from torbay_dash.settings import load_settings
-from torbay_dash.store import load_snapshot
 
 IDS = ["referrals", "assessments_45wd_pct", "cla_count"]
 
 
 @pytest.fixture(scope="module", params=[1, 2, 3])
 def generated(request, tmp_path_factory):
-    tables = random_tables(seed=request.param)
-    folder = write_tables(tmp_path_factory.mktemp(f"gen{request.param}") / "2022-06-30", tables)
-    snapshot = load_snapshot(folder, cache=False)
-    assert snapshot.usable, snapshot.report.problems
-    return tables, SnapshotDB(snapshot)
+    return generated_snapshot(random_tables(seed=request.param), tmp_path_factory.mktemp(f"gen{request.param}"))
 
 
 def _as_pairs(frame):

@@ -5,13 +5,11 @@ import pytest
 
 import reference
 from random_tables import quality_tables
-from snapshots import write_tables
+from snapshots import generated_snapshot
 from torbay_dash.compute import compute
-from torbay_dash.db import SnapshotDB
 from torbay_dash.indicators import PERCENT, REGISTRY
 from torbay_dash.periods import Period, financial_year, months, quarters
 from torbay_dash.settings import load_settings
-from torbay_dash.store import load_snapshot
 
 IDS = ["audits_completed", "audits_good_or_better_pct", "audit_moderation_agreement_pct",
        "audit_actions_on_time_pct"]
@@ -25,11 +23,7 @@ PERIODS = (months(D(2019, 1, 1), D(2022, 6, 30)) + quarters(D(2019, 4, 1), D(202
 
 @pytest.fixture(scope="module", params=[1, 2, 3, 4])
 def generated(request, tmp_path_factory):
-    tables = quality_tables(seed=request.param)
-    folder = write_tables(tmp_path_factory.mktemp(f"qa{request.param}") / "2022-06-30", tables)
-    snapshot = load_snapshot(folder, cache=False)
-    assert snapshot.usable, snapshot.report.problems
-    return tables, SnapshotDB(snapshot)
+    return generated_snapshot(quality_tables(seed=request.param), tmp_path_factory.mktemp(f"qa{request.param}"))
 
 
 def _as_pairs(frame):

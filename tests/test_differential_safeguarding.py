@@ -5,13 +5,11 @@ import pytest
 
 import reference
 from random_tables import random_tables
-from snapshots import write_tables
+from snapshots import generated_snapshot
 from torbay_dash.compute import compute
-from torbay_dash.db import SnapshotDB
 from torbay_dash.indicators import PERCENT, RATE_PER_10K, REGISTRY
 from torbay_dash.periods import financial_year, months
 from torbay_dash.settings import load_settings
-from torbay_dash.store import load_snapshot
 
 IDS = ["contacts", "contacts_completed_1wd_pct", "rereferrals_12m_pct", "s47_enquiries", "icpc_15wd_pct",
        "cin_rate_per_10k", "cp_plans_open", "cp_rate_per_10k", "cp_second_subsequent_pct",
@@ -22,11 +20,7 @@ PERIODS = months(dt.date(2019, 6, 1), dt.date(2022, 3, 31))
 
 @pytest.fixture(scope="module", params=[1, 2, 3, 4])
 def generated(request, tmp_path_factory):
-    tables = random_tables(seed=request.param)
-    folder = write_tables(tmp_path_factory.mktemp(f"sg{request.param}") / "2022-06-30", tables)
-    snapshot = load_snapshot(folder, cache=False)
-    assert snapshot.usable, snapshot.report.problems
-    return tables, SnapshotDB(snapshot)
+    return generated_snapshot(random_tables(seed=request.param), tmp_path_factory.mktemp(f"sg{request.param}"))
 
 
 def _as_pairs(frame):

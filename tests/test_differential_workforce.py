@@ -5,13 +5,11 @@ import pytest
 
 import reference
 from random_tables import random_tables
-from snapshots import write_tables
+from snapshots import generated_snapshot
 from torbay_dash.compute import compute
-from torbay_dash.db import SnapshotDB
 from torbay_dash.indicators import MEAN, PERCENT, REGISTRY
 from torbay_dash.periods import months
 from torbay_dash.settings import load_settings
-from torbay_dash.store import load_snapshot
 
 IDS = ["sw_fte", "sw_agency_rate_pct", "sw_vacancy_rate_pct", "sw_turnover_rate_pct", "sw_avg_caseload",
        "sw_starters", "sw_leavers", "sw_supervision_in_timescale_pct", "sw_absence_rate_pct",
@@ -25,11 +23,7 @@ def test_the_reference_follows_the_local_standard():
 
 @pytest.fixture(scope="module", params=[1, 2, 3, 4])
 def generated(request, tmp_path_factory):
-    tables = random_tables(seed=request.param)
-    folder = write_tables(tmp_path_factory.mktemp(f"wf{request.param}") / "2022-06-30", tables)
-    snapshot = load_snapshot(folder, cache=False)
-    assert snapshot.usable, snapshot.report.problems
-    return tables, SnapshotDB(snapshot)
+    return generated_snapshot(random_tables(seed=request.param), tmp_path_factory.mktemp(f"wf{request.param}"))
 
 
 def _clean(x):
