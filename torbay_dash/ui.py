@@ -1409,7 +1409,7 @@ def benchmark_explorer(filters: Filters, ids: list[str]) -> None:
         st.markdown(f"**Ours now**: {narrative.format_value(indicator, h.value)} "
                     f"({narrative.period_words(h.basis, h.period)}, computed from the snapshot)."
                     + (f" {benchmarks.COMPARABLE[chosen].note}" if benchmarks.COMPARABLE[chosen].note else ""))
-        shown = published.drop(columns=[c for c in ("note", "measure") if c in published.columns])
+        shown = published.drop(columns=[c for c in ("note", "measure") if c in published.columns]).round(1)
         st.caption(f"Published figures by year ({benchmarks.SOURCE}). 'authority' is {settings().name}'s own "
                    "published figure; 'neighbours' the mean of its statistical neighbours.")
         table(shown, f"{chosen}_benchmarks.csv", "benchmarks")
