@@ -1,7 +1,6 @@
 """The safeguarding screen's own lists and counts, against hand-built rows with the expected outcome in comments."""
 import datetime as dt
 
-import pytest
 
 from snapshots import write_tables
 from torbay_dash import queries

@@ -1,12 +1,10 @@
 """The demo generator end to end: valid snapshots, determinism, the migration defect, scale."""
-import datetime as dt
 import json
 import subprocess
 import sys
 
 import pandas as pd
 import pyarrow.parquet as pq
-import pytest
 
 from torbay_dash import contract
 from torbay_dash.store import Store

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from . import benchmarks, charts, indicators, queries, sampling, stats
+from . import benchmarks, charts, headlines, indicators, narrative, queries, report, sampling, stats
+from .headlines import authority_of
+from .revisions import revised_figures
 from .charts import (AUDIT_TYPE_WORDS, audit_volume_chart, caseload_chart, cp_length_chart, flow_chart, grow_chart,
                      interval_chart, lines_chart, placement_mix_chart, population_chart, series_chart, sparkline,
                      team_bar_chart, teams_chart, trend_chart, triangulation_chart)
@@ -389,7 +391,6 @@ def _year_label(row: pd.Series) -> str:
 
 def latest_published(indicator_id: str, as_at: dt.date) -> pd.Series | None:
     """The latest published comparators for the data root's own authority and neighbour model."""
-    from .headlines import authority_of
     return benchmarks.latest_before(indicator_id, as_at, **authority_of(settings()))
 
 
@@ -1238,7 +1239,6 @@ CONCERN = ("concern_high", "concern_low")
 
 @st.cache_data(show_spinner="Computing the headline indicators…", max_entries=30)
 def _headlines(root: str, snapshot_id: str, fingerprint: str, ids: tuple[str, ...], as_at: dt.date, teams):
-    from . import headlines
     return headlines.headlines(_database(root, snapshot_id, fingerprint), _settings(root), list(ids), as_at, teams)
 
 
@@ -1252,22 +1252,15 @@ def headline_figures(filters: Filters, ids: list[str]) -> dict:
     return _headlines(*_key(filters), ids, overview_as_at(filters), filters.scope.teams)
 
 
-def _spc_text(h) -> str:
-    result = h.spc
-    parts = [getattr(result, "variation_text", "") or narrative_words(h.variation)]
-    if getattr(result, "assurance_text", None):
-        parts.append(result.assurance_text)
-    return " ".join(p for p in parts if p)
+def spc_words(h) -> str:
+    """The SPC reading in plain words: the tooltip of a tile's badges."""
+    if h.spc is None:
+        return narrative.variation_words(h.variation)
+    return " ".join(p for p in (h.spc.variation_text, h.spc.assurance_text) if p)
 
 
-def narrative_words(variation: str | None) -> str:
-    from . import narrative
-    return narrative.variation_words(variation)
-
-
-def at_a_glance(filters: Filters, figures: dict) -> None:
+def at_a_glance(figures: dict) -> None:
     """The three questions a leader asks first: what improved for real, what needs attention, how we compare."""
-    from . import narrative
     available = [h for h in figures.values() if not h.unavailable and h.value is not None]
     improving = [h for h in available if h.variation in IMPROVING]
     concern = [h for h in available if h.variation in CONCERN or h.assurance == "consistent_fail"]
@@ -1305,7 +1298,6 @@ def at_a_glance(filters: Filters, figures: dict) -> None:
 
 def overview_tile(h) -> None:
     """One headline: value with period and n, change on a year earlier, sparkline, SPC, target, benchmarks, link."""
-    from . import narrative
     indicator = h.indicator
     with st.container(border=True):
         if h.unavailable:
@@ -1329,7 +1321,7 @@ def overview_tile(h) -> None:
         if h.assurance in ASSURANCE_BADGES:
             a_colour, a_words = ASSURANCE_BADGES[h.assurance]
             badges += f" :{a_colour}-badge[{a_words}]"
-        st.markdown(badges, help=_spc_text(h) or None)
+        st.markdown(badges, help=spc_words(h) or None)
         facts = []
         if h.target:
             facts.append(f"target {narrative.format_level(indicator, h.target.value)}")
@@ -1350,7 +1342,7 @@ def overview_tiles(filters: Filters, groups: dict[str, list[str]], per_row: int 
     with guarded("The headline indicators"):
         figures = headline_figures(filters, [i for ids in groups.values() for i in ids])
         st.subheader("At a glance")
-        at_a_glance(filters, figures)
+        at_a_glance(figures)
         for area, ids in groups.items():
             shown = [figures[i] for i in ids if i in figures]
             if not shown:
@@ -1373,13 +1365,12 @@ def spc_explorer(filters: Filters, ids: list[str]) -> None:
         if h.unavailable or h.spc is None:
             st.warning(f"Unavailable: {h.unavailable or 'no values'}")
             return
-        st.markdown(_spc_text(h))
-        from .charts import spc_chart
+        st.markdown(spc_words(h))
         points = h.spc.points
         if st.toggle("Show as table", key="table_spc"):
             table(points, f"{chosen}_spc.csv", "spc")
         else:
-            st.altair_chart(spc_chart(h.spc, h.indicator.title, h.indicator.unit_label,
+            st.altair_chart(charts.spc_chart(h.spc, h.indicator.title, h.indicator.unit_label,
                                       h.target.value if h.target else None), width="stretch")
         st.caption("Statistical process control (Making Data Count): the centre line is the mean; the dashed "
                    "lines are the process limits (mean ± 2.66 × the mean moving range). A point outside them, 7 "
@@ -1398,13 +1389,11 @@ def benchmark_explorer(filters: Filters, ids: list[str]) -> None:
     indicator = indicators.get(chosen)
     with guarded("The benchmarks"):
         h = headline_figures(filters, [chosen])[chosen]
-        from .headlines import authority_of
         authority = authority_of(settings())
         published = benchmarks.published(chosen, **authority)
         if published.empty:
             st.write("No comparable published figure.")
             return
-        from . import narrative
         latest = latest_published(chosen, filters.as_at)
         st.markdown(f"**Ours now**: {narrative.format_value(indicator, h.value)} "
                     f"({narrative.period_words(h.basis, h.period)}, computed from the snapshot)."
@@ -1432,13 +1421,11 @@ def benchmark_explorer(filters: Filters, ids: list[str]) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=10)
 def _report(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, teams, filters_text: str):
-    from . import report
     return report.build(_database(root, snapshot_id, fingerprint), _settings(root), as_at, teams, filters_text)
 
 
 def highlight_report(filters: Filters) -> None:
     """The Improvement Operations Board's report: each priority in words and charts, as HTML or PDF."""
-    from . import report
     with guarded("The highlight report"):
         priorities = settings().priorities
         if not priorities:
@@ -1469,7 +1456,6 @@ def highlight_report(filters: Filters) -> None:
 @st.cache_data(show_spinner="Comparing with the previous snapshot…", max_entries=20)
 def _revisions(root: str, snapshot_id: str, fingerprint: str, before_id: str, before_fingerprint: str,
                ids: tuple[str, ...], periods: tuple[Period, ...], teams) -> pd.DataFrame:
-    from .revisions import revised_figures
     return revised_figures(_database(root, snapshot_id, fingerprint), _database(root, before_id, before_fingerprint),
                            list(ids), list(periods), _settings(root), Scope(teams))
 
@@ -1486,7 +1472,6 @@ def previous_snapshot(filters: Filters) -> Snapshot | None:
 
 def what_changed(filters: Filters, ids: list[str], months_back: int = 12) -> None:
     """Since the last snapshot: headline figures whose newest month is special cause, and past months revised."""
-    from . import narrative
     before = previous_snapshot(filters)
     with guarded("What changed since the last snapshot"):
         if before is None:
