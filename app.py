@@ -1,7 +1,7 @@
 """Torbay children's services performance dashboard: the frame around every page."""
 import streamlit as st
 
-from torbay_dash import ui
+from torbay_dash.ui import frame
 
 st.set_page_config(page_title="Children's services performance", page_icon=":material/monitoring:",
                    layout="wide")
@@ -18,7 +18,7 @@ pages = st.navigation([
     st.Page("views/definitions.py", url_path="definitions", title="Definitions", icon=":material/menu_book:"),
 ])
 
-ui.first_run()
-current = ui.sidebar()
-ui.header(current)
+frame.first_run()
+current = frame.sidebar()
+frame.header(current)
 pages.run()

@@ -109,14 +109,14 @@ def test_first_run_builds_the_demo_data(tmp_path, monkeypatch):
 def test_a_figure_that_cannot_be_computed_says_so_without_a_traceback(service_root, use_data_root, monkeypatch):
     import streamlit as st
 
-    import torbay_dash.ui
+    import torbay_dash.ui.data
 
     def broken(*args, **kwargs):
         raise RuntimeError("the file ssd_cin_episodes.parquet vanished")
 
     use_data_root(service_root)
     st.cache_data.clear()
-    monkeypatch.setattr(torbay_dash.ui, "compute", broken)
+    monkeypatch.setattr(torbay_dash.ui.data, "compute", broken)
     at = app().switch_page("views/safeguarding.py").run()
     st.cache_data.clear()
     assert not at.exception
@@ -126,7 +126,7 @@ def test_a_figure_that_cannot_be_computed_says_so_without_a_traceback(service_ro
 
 
 def test_teams_sharing_a_name_get_distinct_labels():
-    from torbay_dash.ui import unique_labels
+    from torbay_dash.ui.frame import unique_labels
     assert unique_labels(["T1", "T2", "T3"], ["North", "North", "South"]) == {
         "T1": "North (T1)", "T2": "North (T2)", "T3": "South"}
 

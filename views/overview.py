@@ -1,7 +1,7 @@
 """Overview: every headline indicator with its trend, SPC reading, target and benchmarks; the board's report."""
 import streamlit as st
 
-from torbay_dash import ui
+from torbay_dash.ui import frame, overview
 
 # The headline indicators, by area, in the order a leader reads them.
 HEADLINES = {
@@ -17,25 +17,25 @@ HEADLINES = {
 }
 
 st.title("Overview")
-filters = ui.filters()
+filters = frame.filters()
 if filters is None:
-    ui.empty_state()
+    frame.empty_state()
     st.stop()
 
-st.caption(f"Latest month: the month ending {ui.overview_as_at(filters):%d %B %Y} (the end of the chosen period), "
+st.caption(f"Latest month: the month ending {overview.overview_as_at(filters):%d %B %Y} (the end of the chosen period), "
            f"for {filters.scope_label}. Percentages over events are the 12 months to that month; counts are for "
            "the month; stocks are at its end. Badges read the last 36 months with statistical process control: "
            "hover over them for what they mean. Each tile opens its indicator on the area page.")
-ui.overview_tiles(filters, HEADLINES)
+overview.overview_tiles(filters, HEADLINES)
 
 st.header("What changed since the last snapshot")
-ui.what_changed(filters, [i for ids in HEADLINES.values() for i in ids])
+overview.what_changed(filters, [i for ids in HEADLINES.values() for i in ids])
 
 st.header("Is it a real change? Statistical process control")
-ui.spc_explorer(filters, [i for ids in HEADLINES.values() for i in ids])
+overview.spc_explorer(filters, [i for ids in HEADLINES.values() for i in ids])
 
 st.header("How we compare: England, region and statistical neighbours")
-ui.benchmark_explorer(filters, [i for ids in HEADLINES.values() for i in ids])
+overview.benchmark_explorer(filters, [i for ids in HEADLINES.values() for i in ids])
 
 st.header("The board's highlight report")
-ui.highlight_report(filters)
+overview.highlight_report(filters)

@@ -1,47 +1,48 @@
 """Workforce: agency reliance, vacancies, turnover, caseloads, supervision."""
 import streamlit as st
 
-from torbay_dash import indicators, ui
+from torbay_dash import indicators
+from torbay_dash.ui import frame, widgets, workforce
 
 st.title("Workforce")
-filters = ui.filters()
+filters = frame.filters()
 if filters is None:
-    ui.empty_state()
+    frame.empty_state()
     st.stop()
 
 headlines = [i for i in ["sw_fte", "sw_agency_rate_pct", "sw_vacancy_rate_pct", "sw_turnover_rate_pct"]
              if i in indicators.REGISTRY]
 for column, indicator_id in zip(st.columns(max(1, len(headlines))), headlines):
     with column:
-        ui.headline(filters, indicator_id)
+        widgets.headline(filters, indicator_id)
 
-ui.from_overview(filters, "workforce")
+widgets.from_overview(filters, "workforce")
 
 st.header("Establishment and who fills it")
-ui.establishment(filters)
-ui.indicator_explorer(filters, ["sw_agency_rate_pct", "sw_vacancy_rate_pct", "sw_fte"],
-                      default="sw_agency_rate_pct", key="establishment_indicator", children=False)
+workforce.establishment(filters)
+widgets.indicator_explorer(filters, ["sw_agency_rate_pct", "sw_vacancy_rate_pct", "sw_fte"],
+                           default="sw_agency_rate_pct", key="establishment_indicator", children=False)
 
 st.header("Turnover")
 if "sw_turnover_rate_pct" in indicators.REGISTRY:
     st.subheader("Turnover over the 12 months ending each month, against England and statistical neighbours")
-    ui.trend(filters, "sw_turnover_rate_pct")
-ui.turnover(filters)
+    widgets.trend(filters, "sw_turnover_rate_pct")
+workforce.turnover(filters)
 
 st.header("Growing our own")
-ui.growing_our_own(filters)
+workforce.growing_our_own(filters)
 
 st.header("Caseloads")
-ui.caseloads(filters)
+workforce.caseloads(filters)
 
 st.header("Supervision and absence")
-ui.indicator_explorer(filters, ["sw_supervision_in_timescale_pct", "sw_absence_rate_pct", "sw_avg_caseload"],
-                      default="sw_supervision_in_timescale_pct", key="practice_indicator", children=False)
+widgets.indicator_explorer(filters, ["sw_supervision_in_timescale_pct", "sw_absence_rate_pct", "sw_avg_caseload"],
+                           default="sw_supervision_in_timescale_pct", key="practice_indicator", children=False)
 
 st.header("Stability for children")
 if "cla_3plus_social_workers_pct" in indicators.REGISTRY:
-    ui.headline(filters, "cla_3plus_social_workers_pct")
-    ui.teams_side_by_side(filters, "cla_3plus_social_workers_pct")
+    widgets.headline(filters, "cla_3plus_social_workers_pct")
+    widgets.teams_side_by_side(filters, "cla_3plus_social_workers_pct")
 
 st.header("All workforce indicators")
-ui.indicators_summary_table(filters, "workforce")
+widgets.indicators_summary_table(filters, "workforce")

@@ -1,0 +1,163 @@
+"""The frame around every screen: first run, the sidebar filters (kept in the URL), the header, the empty state."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from ..compute import Scope
+from ..periods import PRESETS, Period, preset_period
+from ..store import HOW_TO_LOAD, Snapshot, data_root
+from ..synth import ensure_demo_data, needs_first_run
+from .data import database, settings, snapshot_list, team_table
+
+ALL = "__all__"
+
+
+FILTERS_KEY = "_torbay_filters"
+
+
+@dataclass(frozen=True)
+class Filters:
+    snapshot: Snapshot
+    period: Period
+    service: str          # a service id or ALL
+    team: str             # a team id or ALL
+    teams: pd.DataFrame   # team_id, team_name, service_id, service_name
+    scope: Scope
+
+    @property
+    def as_at(self) -> dt.date:
+        return self.snapshot.as_at
+
+    def team_name(self, team_id: str) -> str:
+        match = self.teams.loc[self.teams["team_id"] == team_id, "team_name"]
+        return match.iloc[0] if len(match) else team_id
+
+    @property
+    def scope_label(self) -> str:
+        if self.team != ALL:
+            return self.team_name(self.team)
+        if self.service != ALL:
+            names = self.teams.loc[self.teams["service_id"] == self.service, "service_name"]
+            return names.iloc[0] if len(names) else self.service
+        return "all teams"
+
+
+def first_run() -> None:
+    """On a fresh machine, build the demo data into the project's data root, showing progress."""
+    root = data_root()
+    if any(s.usable for s in snapshot_list(str(root))) or not needs_first_run(root):
+        return
+    with st.status("First run: building the synthetic demo data…", expanded=True) as status:
+        try:
+            ensure_demo_data(root, progress=status.write)
+        except Exception as exc:  # say what went wrong; the empty state explains how to load data
+            status.update(label="The demo data could not be built", state="error")
+            st.error(f"Building the demo data failed: {exc}. Try `python -m torbay_dash demo`.")
+            return
+        status.update(label="Demo data ready", state="complete")
+    snapshot_list.clear()
+    st.rerun()
+
+
+def unique_labels(ids, names) -> dict[str, str]:
+    """Id -> display name, with the id added where two share a name (bound widgets put labels in the URL)."""
+    pairs = dict(zip(ids, names))
+    counts = pd.Series(list(pairs.values())).value_counts()
+    return {i: (f"{n} ({i})" if counts[n] > 1 else n) for i, n in pairs.items()}
+
+
+def sidebar() -> Filters | None:
+    """Draw the shared filters, bound to the URL so a copied link reproduces the view."""
+    root = str(data_root())
+    usable = [s for s in snapshot_list(root) if s.usable]
+    if not usable:
+        st.session_state[FILTERS_KEY] = None
+        return None
+    by_id = {s.id: s for s in usable}
+    with st.sidebar:
+        st.subheader("Filters")
+        # Bound widgets put the option's label in the URL, so labels are kept short and stable.
+        snapshot_id = st.selectbox("Snapshot (as at)", list(reversed(by_id)), key="as_at",
+                                   bind="query-params",
+                                   help="The extract the figures come from. Only snapshots that passed "
+                                        "validation are offered.")
+        snapshot = by_id[snapshot_id]
+        preset = st.selectbox("Period", PRESETS, key="period", bind="query-params",
+                              help="Flow indicators count events in the period; stock indicators are "
+                                   "taken at its last day.")
+        if preset == "Custom":
+            default = preset_period("Last 12 months", snapshot.as_at)
+            start = st.date_input("From", default.start, key="from", bind="query-params",
+                                  max_value=snapshot.as_at, format="DD/MM/YYYY")
+            end = st.date_input("To", default.end, key="to", bind="query-params",
+                                max_value=snapshot.as_at, format="DD/MM/YYYY")
+            if end < start:
+                st.warning("The period ends before it starts; showing the last 12 months.")
+                period = default
+            else:
+                period = Period(start, end)
+        else:
+            period = preset_period(preset, snapshot.as_at)
+        st.caption(f"Period: {period}")
+
+        fingerprint = str(sorted(snapshot.report.fingerprint.items()))
+        teams = team_table(root, snapshot.id, fingerprint)
+        services = unique_labels(teams["service_id"], teams["service_name"])
+        service = st.selectbox("Service", [ALL, *services], key="service", bind="query-params",
+                               format_func=lambda s: "All services" if s == ALL else services.get(s, s))
+        in_service = teams if service == ALL else teams[teams["service_id"] == service]
+        names = unique_labels(in_service["team_id"], in_service["team_name"])
+        team = st.selectbox("Team", [ALL, *names], key="team", bind="query-params",
+                            format_func=lambda t: "All teams" if t == ALL else names.get(t, t))
+    if team != ALL:
+        scope = Scope((team,))
+    elif service != ALL:
+        scope = Scope(tuple(in_service["team_id"]))
+    else:
+        scope = Scope()
+    filters = Filters(snapshot, period, service, team, teams, scope)
+    st.session_state[FILTERS_KEY] = filters
+    return filters
+
+
+def filters() -> Filters | None:
+    """The filters the sidebar drew on this run (None when there is no usable snapshot)."""
+    return st.session_state.get(FILTERS_KEY)
+
+
+def header(current: Filters | None) -> None:
+    """As-at date, and plain words when the data is stale, synthetic or incomplete."""
+    la = settings()
+    if current is None:
+        return
+    snap = current.snapshot
+    st.caption(f"{la.name} children's services · data as at **{snap.as_at:%d %B %Y}** · "
+               f"period {current.period} · {current.scope_label}")
+    if snap.synthetic:
+        st.info("Synthetic demo data: no real child is represented. Figures illustrate the dashboard only.",
+                icon=":material/science:")
+    age = (dt.date.today() - snap.as_at).days
+    stale_after = int(la.standards.get("stale_after_days", 35))
+    if age > stale_after:
+        st.warning(f"Stale: this snapshot was taken {age} days ago (more than {stale_after}). "
+                   "Figures may have changed since.", icon=":material/schedule:")
+    absent = sorted(database(snap).absent_tables)
+    if absent:
+        st.warning("Missing from this snapshot: " + ", ".join(absent) +
+                   ". Indicators that need them are shown as unavailable, not as zero.",
+                   icon=":material/help:")
+
+
+def empty_state() -> None:
+    """What to do when no snapshot can be served, and why earlier ones were refused."""
+    st.title("No data loaded yet")
+    st.info(f"There is no usable snapshot under `{data_root()}`. To load data, {HOW_TO_LOAD}.")
+    refused = [s for s in snapshot_list(str(data_root())) if not s.usable]
+    for snap in refused:
+        with st.expander(f"Snapshot {snap.id} was refused"):
+            for problem in snap.report.errors:
+                st.write(f"- {problem}")

@@ -1,0 +1,292 @@
+"""Widgets every screen shares: a guarded section, a headline figure, tables with CSV, choices kept in the URL,
+the trend, teams side by side, the children behind a number, and the indicator explorer that joins them."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pandas as pd
+import streamlit as st
+
+from .. import benchmarks, indicators
+from ..charts import teams_chart, trend_chart
+from ..compute import Scope
+from ..export import safe_csv
+from ..periods import Period, months, rolling_periods, shows_rolling_year
+from ..store import data_root
+from .data import (
+    fingerprint_of,
+    indicator_frame,
+    latest_published,
+    records_behind,
+    references,
+    settings,
+    year_label,
+)
+from .frame import Filters
+
+
+@contextmanager
+def guarded(what: str):
+    """Show a plain message instead of a traceback when one figure cannot be drawn; the rest of the page goes on."""
+    try:
+        yield
+    except Exception as exc:  # a damaged or surprising extract must not take the page down
+        st.error(f"{what} could not be shown ({str(exc).splitlines()[0][:200]}). The rest of the page is "
+                 "unaffected; `python -m torbay_dash snapshots` lists any problems found in the data.",
+                 icon=":material/error:")
+
+
+def definition_popover(indicator: indicators.Indicator) -> None:
+    with st.popover("Definition", icon=":material/info:"):
+        st.markdown(f"**{indicator.title}** (`{indicator.id}`)")
+        st.write(indicator.definition)
+        st.caption(f"Unit: {indicator.unit_label} · {indicator.better} · team: {indicator.team_rule}"
+                   + (f" · source: {indicator.source}" if indicator.source else ""))
+
+
+def format_value(indicator: indicators.Indicator, value) -> str:
+    if value is None or pd.isna(value):
+        return "no data"
+    if indicator.unit == indicators.PERCENT:
+        return f"{value:.1f}%"
+    if indicator.unit in (indicators.RATE_PER_10K, indicators.MEAN, indicators.FTE):
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
+def n_caption(indicator: indicators.Indicator, row: pd.Series) -> str:
+    if row.get("unavailable"):
+        return f"Unavailable: {row['unavailable']}"
+    if indicator.unit == indicators.PERCENT:
+        return f"{row['numerator']:,.0f} of {row['denominator']:,.0f} {indicator.denominator_label}".strip()
+    return f"n = {row['numerator']:,.0f} {indicator.numerator_label}".strip()
+
+
+def headline(filters: Filters, indicator_id: str) -> None:
+    """One indicator's value for the period with its n, target and definition."""
+    indicator = indicators.get(indicator_id)
+    with guarded(indicator.title):
+        _headline(filters, indicator)
+
+
+def _headline(filters: Filters, indicator: indicators.Indicator) -> None:
+    indicator_id = indicator.id
+    row = indicator_frame(filters, indicator_id, [filters.period]).iloc[0]
+    target = settings().targets.get(indicator_id)
+    with st.container(border=True):
+        label = indicator.title + (" (at period end)" if indicator.kind == "stock" else "")
+        st.metric(label, format_value(indicator, row["value"]),
+                  help=indicator.definition)
+        st.caption(n_caption(indicator, row) +
+                   (f" · target {target.value:g}" if target else "") + f" · {indicator.better}")
+        definition_popover(indicator)
+
+
+def url_choice(label: str, options: list[str], key: str, default: str, format_func=str, **kwargs) -> str:
+    """A selectbox whose choice (an id, not its label) lives in the URL, so a copied link keeps it."""
+    wanted = st.query_params.get(key)
+    index = options.index(wanted) if wanted in options else options.index(default) if default in options else 0
+    value = st.selectbox(label, options, index=index, format_func=format_func, key=f"choice_{key}", **kwargs)
+    if value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+    return value
+
+
+def download_csv(frame: pd.DataFrame, filename: str, key: str) -> None:
+    """A CSV download whose cells a spreadsheet cannot run as formulas."""
+    st.download_button("Download CSV", safe_csv(frame), file_name=filename, mime="text/csv",
+                       key=f"csv_{key}", icon=":material/download:")
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates without times and column names in words, for tables people read and download."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.date
+    return out.rename(columns=lambda c: str(c).replace("_", " "))
+
+
+def table(frame: pd.DataFrame, filename: str, key: str) -> None:
+    """A table with its CSV download."""
+    frame = readable(frame)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    download_csv(frame, filename, key)
+
+
+def trend(filters: Filters, indicator_id: str, key: str = "") -> None:
+    """Month by month (and rolling 12 months where the measure is annual), with target and benchmarks."""
+    indicator = indicators.get(indicator_id)
+    with guarded(f"{indicator.title} over time"):
+        monthly = indicator_frame(filters, indicator_id, months(filters.period.start, filters.period.end))
+        if monthly["unavailable"].notna().any():
+            st.warning(f"Unavailable: {monthly['unavailable'].dropna().iloc[0]}")
+            return
+        rolling = indicator_frame(filters, indicator_id, rolling_periods(filters.period)) \
+            if shows_rolling_year(indicator) else None
+        refs = references(indicator_id, filters.as_at)
+        st.caption(("Points are single months; the thick line is the rolling 12 months. " if rolling is not None
+                    else "") + "Dashed lines: " + ("; ".join(refs["text"]) if not refs.empty else "none published")
+                   + (f". {benchmarks.COMPARABLE[indicator_id].note}" if indicator_id in benchmarks.COMPARABLE else ""))
+        shown = monthly[["from", "to", "numerator", "denominator", "value"]]
+        if rolling is not None:
+            shown = shown.assign(rolling_12_months=rolling["value"].to_numpy(),
+                                 rolling_numerator=rolling["numerator"].to_numpy(),
+                                 rolling_denominator=rolling["denominator"].to_numpy())
+        if st.toggle("Show as table", key=f"table_trend_{indicator_id}{key}"):
+            table(shown, f"{indicator_id}_monthly.csv", f"trend_{indicator_id}{key}")
+        else:
+            st.altair_chart(trend_chart(monthly, indicator, rolling, refs), width="stretch")
+
+
+def teams_side_by_side(filters: Filters, indicator_id: str, key: str = "") -> str | None:
+    """Value and n per team; returns the team a user clicked, if any."""
+    indicator = indicators.get(indicator_id)
+    with guarded(f"{indicator.title} by team"):
+        frame = indicator_frame(filters, indicator_id, [filters.period], by_team=True)
+        if frame["unavailable"].notna().any():
+            st.warning(f"Unavailable: {frame['unavailable'].dropna().iloc[0]}")
+            return None
+        if frame.empty:
+            st.write("Nothing in this period for the teams in view.")
+            return None
+        frame = frame.assign(team_name=frame["team"].map(filters.team_name))
+        if st.toggle("Show as table", key=f"table_teams_{indicator_id}{key}"):
+            table(frame[["team", "team_name", "numerator", "denominator", "value"]],
+                  f"{indicator_id}_by_team.csv", f"teams_{indicator_id}{key}")
+            return None
+        event = st.altair_chart(teams_chart(frame, indicator), width="stretch", on_select="rerun",
+                                key=f"teams_chart_{indicator_id}{key}")
+        picked = (event or {}).get("selection", {}).get("team_pick") or []
+        return picked[0].get("team") if picked else None
+    return None
+
+
+DRILL_COLUMNS = {"unit_id": "record id", "person_id": "child (pseudonymous id)", "team": "team",
+                 "worker_id": "worker"}
+
+
+def children_behind(filters: Filters, indicator_id: str, team: str | None, period: Period,
+                    limit: int = 500, numerator: int | None = None, key: str | None = None) -> None:
+    """The children or events behind a figure: the list a team manager takes to a performance surgery."""
+    indicator = indicators.get(indicator_id)
+    with guarded("The list of children"):
+        scope = Scope((team,)) if team else filters.scope
+        rows = records_behind(str(data_root()), filters.snapshot.id, fingerprint_of(filters.snapshot), indicator_id,
+                      period, scope.teams, limit + 1, numerator)
+        if rows is None:
+            st.warning("Unavailable: a table this list needs is absent from the snapshot.")
+            return
+        shown = rows.drop(columns=["period_from", "period_to", "team_date", "denominator"], errors="ignore")
+        if indicator.unit == indicators.PERCENT:
+            # 'yes'/'no' in words; the SQL's own in_timescale flag, where it has one, is the same fact
+            shown = shown.drop(columns=["in_timescale"], errors="ignore")
+            shown = shown.assign(numerator=shown["numerator"].map({1: "yes", 0: "no"}))
+        else:
+            shown = shown.drop(columns=["numerator"])
+        shown = shown.assign(team=shown["team"].map(filters.team_name)).rename(
+            columns={**DRILL_COLUMNS, "numerator": indicator.numerator_label or "counted"})
+        where = filters.team_name(team) if team else filters.scope_label
+        st.caption(f"{min(len(rows), limit):,} record(s) for {where}, {period}"
+                   + (f"; the first {limit} shown, missed timescales first" if len(rows) > limit else "")
+                   + ". Pseudonymous ids only.")
+        table(shown.head(limit), f"{indicator_id}_children.csv", key or f"children_{indicator_id}")
+
+
+def indicators_summary_table(filters: Filters, area: str) -> None:
+    """Every indicator of an area in one table, with its CSV."""
+    with guarded("The table of indicators"):
+        table(indicators_summary(filters, area), f"{area}_indicators.csv", f"{area}_summary")
+
+
+def indicators_summary(filters: Filters, area: str) -> pd.DataFrame:
+    """Every indicator of an area for the period: value, n, target, latest England and neighbour figures."""
+    rows = []
+    for indicator in (i for i in indicators.REGISTRY.values() if i.area == area):
+        row = indicator_frame(filters, indicator.id, [filters.period]).iloc[0]
+        target = settings().targets.get(indicator.id)
+        published = latest_published(indicator.id, filters.as_at)
+        rows.append({
+            "indicator": indicator.title, "id": indicator.id,
+            "value": format_value(indicator, row["value"]) if not row["unavailable"] else "unavailable",
+            "n": n_caption(indicator, row),
+            "target": f"{target.value:g}" if target else "",
+            "England": f"{published['england']:g} ({year_label(published)})"
+                       if published is not None and pd.notna(published["england"]) else "",
+            "statistical neighbours": f"{published['neighbours']:g}"
+                                      if published is not None and pd.notna(published["neighbours"]) else "",
+            "better": indicator.better})
+    return pd.DataFrame(rows)
+
+
+def as_at_period(filters: Filters) -> Period:
+    """The month ending on the snapshot's as-at date: stock lists are taken 'now'."""
+    return Period(filters.as_at.replace(day=1), filters.as_at)
+
+
+def indicator_explorer(filters: Filters, choices: list[str], default: str, key: str = "indicator",
+                       children: bool = True) -> str | None:
+    """Pick an indicator; see its value, whether it is improving, teams side by side and the children behind it."""
+    choices = [c for c in choices if c in indicators.REGISTRY]
+    if not choices:
+        return None
+    chosen = url_choice("Indicator", choices, key=key, default=default,
+                        format_func=lambda i: indicators.get(i).title)
+    headline(filters, chosen)
+    st.subheader("Is it improving?")
+    trend(filters, chosen, key=f"_{key}")
+    st.subheader("Teams side by side")
+    st.caption("Value and n for each team in the period: a small team's 50% of 2 is not 50% of 200."
+               + (" Click a bar to list that team's children below." if children else ""))
+    clicked_team = teams_side_by_side(filters, chosen, key=f"_{key}")
+    if children:
+        st.subheader("The children behind the number")
+        month_list = list(reversed(months(filters.period.start, filters.period.end)))
+        options = ["whole period", *[m.start.isoformat() for m in month_list]]
+        month = url_choice("Month", options, key=f"{key}_month", default="whole period",
+                           format_func=lambda m: m if m == "whole period" else m[:7])
+        period = filters.period if month == "whole period" else next(m for m in month_list
+                                                                     if m.start.isoformat() == month)
+        children_behind(filters, chosen, clicked_team, period, key=f"children_{chosen}_{key}")
+    return chosen
+
+
+def url_number(label: str, key: str, default: int, min_value: int, max_value: int, **kwargs) -> int:
+    """A whole-number input whose value lives in the URL (when not the default), so a link redraws the same."""
+    try:
+        wanted = int(st.query_params.get(key, default))
+    except ValueError:
+        wanted = default
+    wanted = min(max(wanted, min_value), max_value)
+    value = int(st.number_input(label, min_value=min_value, max_value=max_value, value=wanted, step=1,
+                                key=f"number_{key}", **kwargs))
+    if value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)
+    return value
+
+
+AREA_PAGES = {"safeguarding": "views/safeguarding.py", "cared_for": "views/cared_for.py",
+              "workforce": "views/workforce.py", "quality": "views/quality.py"}
+
+
+def link_to_indicator(indicator_id: str, label: str = "Open") -> None:
+    """A link to the indicator's area page with the indicator chosen; the sidebar filters go with the session."""
+    indicator = indicators.get(indicator_id)
+    st.page_link(AREA_PAGES[indicator.area], label=label, icon=":material/arrow_forward:",
+                 query_params={"indicator": indicator_id},
+                 help=f"{indicator.title} on the {indicators.AREAS[indicator.area]} page, with these filters")
+
+
+def from_overview(filters: Filters, area: str) -> None:
+    """When a link names one of this area's indicators, explore it first: trend, teams, children."""
+    wanted = st.query_params.get("indicator")
+    if wanted not in indicators.REGISTRY or indicators.get(wanted).area != area:
+        return
+    st.header(f"From the overview: {indicators.get(wanted).title}")
+    ids = [i.id for i in indicators.REGISTRY.values() if i.area == area]
+    # workforce unit rows are staff, not children: no list there
+    indicator_explorer(filters, ids, default=ids[0], key="indicator", children=area != "workforce")
