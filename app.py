@@ -3,8 +3,8 @@ import streamlit as st
 
 from torbay_dash.ui import frame
 
-st.set_page_config(page_title="Children's services performance", page_icon=":material/monitoring:",
-                   layout="wide")
+# Each screen sets its own browser title (frame.page); this sets what they share.
+st.set_page_config(page_icon=":material/monitoring:", layout="wide")
 
 # The screens live in views/, not pages/: Streamlit 1.67 still runs a folder named pages/ as a
 # legacy multipage app on each session's first run, so a shared link such as /safeguarding
@@ -18,6 +18,7 @@ pages = st.navigation([
     st.Page("views/definitions.py", url_path="definitions", title="Definitions", icon=":material/menu_book:"),
 ])
 
+frame.styles()
 frame.first_run()
 current = frame.sidebar()
 frame.header(current)

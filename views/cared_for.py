@@ -4,11 +4,7 @@ import streamlit as st
 from torbay_dash import indicators
 from torbay_dash.ui import cared_for, frame, widgets
 
-st.title("Cared-for children")
-filters = frame.filters()
-if filters is None:
-    frame.empty_state()
-    st.stop()
+filters = frame.page("Cared-for children")
 
 columns = st.columns(4)
 for column, indicator_id in zip(columns, ["cla_count", "cla_rate_per_10k", "cla_starts", "cla_ceased"]):

@@ -16,16 +16,12 @@ HEADLINES = {
     "quality": ["audits_completed", "audits_good_or_better_pct", "audit_actions_on_time_pct"],
 }
 
-st.title("Overview")
-filters = frame.filters()
-if filters is None:
-    frame.empty_state()
-    st.stop()
+filters = frame.page("Overview")
 
-st.caption(f"Latest month: the month ending {overview.overview_as_at(filters):%d %B %Y} (the end of the chosen period), "
-           f"for {filters.scope_label}. Percentages over events are the 12 months to that month; counts are for "
-           "the month; stocks are at its end. Badges read the last 36 months with statistical process control: "
-           "hover over them for what they mean. Each tile opens its indicator on the area page.")
+st.caption(f"Latest month: the month ending {overview.overview_as_at(filters):%d %B %Y} (the end of the chosen "
+           f"period), for {filters.scope_label}. Percentages over events are the 12 months to that month; counts are "
+           "for the month; stocks are at its end. Badges read the last 36 months with statistical process control, "
+           "and each tile says in words what they mean. Each tile opens its indicator on the area page.")
 overview.overview_tiles(filters, HEADLINES)
 
 st.header("What changed since the last snapshot")

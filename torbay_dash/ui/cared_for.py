@@ -11,24 +11,24 @@ from ..charts import placement_mix_chart, population_chart
 from ..compute import Scope
 from ..db import read_sql
 from ..periods import Period, months
-from .data import cache_key, cached_database, indicator_frame, records_behind
+from .data import cache_key, indicator_frame, records_behind, snapshot_db
 from .frame import Filters
-from .widgets import as_at_period, guarded, table
+from .widgets import as_at_period, chart_or_table, guarded, table
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
 def _placement_mix(root: str, snapshot_id: str, fingerprint: str, periods: tuple[Period, ...], teams):
-    return queries.placement_mix(cached_database(root, snapshot_id, fingerprint), list(periods), Scope(teams))
+    return queries.placement_mix(snapshot_db(root, snapshot_id, fingerprint), list(periods), Scope(teams))
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
 def _cla_reviews_due(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, window: int, teams):
-    return queries.cla_reviews_due(cached_database(root, snapshot_id, fingerprint), as_at, window, Scope(teams))
+    return queries.cla_reviews_due(snapshot_db(root, snapshot_id, fingerprint), as_at, window, Scope(teams))
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
 def _missing(root: str, snapshot_id: str, fingerprint: str, periods: tuple[Period, ...], teams):
-    return queries.missing_by_month(cached_database(root, snapshot_id, fingerprint), list(periods), Scope(teams))
+    return queries.missing_by_month(snapshot_db(root, snapshot_id, fingerprint), list(periods), Scope(teams))
 
 
 def cla_population(filters: Filters) -> None:
@@ -50,10 +50,8 @@ def cla_population(filters: Filters) -> None:
         shown = pd.DataFrame({"month from": in_care["from"], "month to": in_care["to"],
                               "children in care at the month end": in_care["value"],
                               "came into care": starts["value"].to_numpy(), "left care": ended["value"].to_numpy()})
-        if st.toggle("Show as table", key="table_population"):
-            table(shown, "children_in_care_by_month.csv", "population")
-        else:
-            st.altair_chart(population_chart(in_care, starts, ended), width="stretch")
+        chart_or_table(population_chart(in_care, starts, ended), shown, "children in care at each month end",
+                       "children_in_care_by_month.csv", "population")
 
 
 def placement_mix(filters: Filters) -> None:
@@ -63,10 +61,8 @@ def placement_mix(filters: Filters) -> None:
         if mix is None:
             st.warning("Unavailable: needs the CLA episode, legal status and placement tables.")
             return
-        if st.toggle("Show as table", key="table_mix"):
-            table(mix.rename(columns={"period_to": "month end"}), "placement_mix.csv", "mix")
-        else:
-            st.altair_chart(placement_mix_chart(mix), width="stretch")
+        chart_or_table(placement_mix_chart(mix), mix.rename(columns={"period_to": "month end"}),
+                       "where children in care live, by month", "placement_mix.csv", "mix")
 
 
 def cla_reviews_due(filters: Filters, window: int = 20) -> None:
@@ -108,7 +104,7 @@ def cla_visits_due(filters: Filters, days_ahead: int = 7) -> None:
         if rows is None:
             st.warning("Unavailable: a table this list needs is absent from the snapshot.")
             return
-        due = cached_database(*cache_key(filters)).query(read_sql("cared_for/visits_due"), {"days_ahead": days_ahead},
+        due = snapshot_db(*cache_key(filters)).query(read_sql("cared_for/visits_due"), {"days_ahead": days_ahead},
                                              frames={"visits": rows})
         if due.empty:
             st.write("No visit overdue or due in the next week.")

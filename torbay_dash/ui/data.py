@@ -29,29 +29,29 @@ def snapshot_list(root: str) -> list[Snapshot]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def cached_database(root: str, snapshot_id: str, fingerprint: str) -> SnapshotDB:
+def snapshot_db(root: str, snapshot_id: str, fingerprint: str) -> SnapshotDB:
     return SnapshotDB(Store(root).get(snapshot_id))
 
 
 @st.cache_data(show_spinner=False)
-def cached_settings(root: str) -> LocalAuthority:
+def root_settings(root: str) -> LocalAuthority:
     return load_settings(root)
 
 
 def settings() -> LocalAuthority:
-    return cached_settings(str(data_root()))
+    return root_settings(str(data_root()))
 
 
 def database(snapshot: Snapshot) -> SnapshotDB:
     fingerprint = str(sorted(snapshot.report.fingerprint.items()))
-    return cached_database(str(data_root()), snapshot.id, fingerprint)
+    return snapshot_db(str(data_root()), snapshot.id, fingerprint)
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
 def _compute(root: str, snapshot_id: str, fingerprint: str, indicator_id: str,
              periods: tuple[Period, ...], by_team: bool, teams: tuple[str, ...] | None) -> pd.DataFrame:
-    db = cached_database(root, snapshot_id, fingerprint)
-    return compute(db, indicators.get(indicator_id), list(periods), cached_settings(root), by_team, Scope(teams))
+    db = snapshot_db(root, snapshot_id, fingerprint)
+    return compute(db, indicators.get(indicator_id), list(periods), root_settings(root), by_team, Scope(teams))
 
 
 def indicator_frame(filters: Filters, indicator_id: str, periods: list[Period],
@@ -65,7 +65,7 @@ def indicator_frame(filters: Filters, indicator_id: str, periods: list[Period],
 
 @st.cache_data(show_spinner=False)
 def team_table(root: str, snapshot_id: str, fingerprint: str) -> pd.DataFrame:
-    db = cached_database(root, snapshot_id, fingerprint)
+    db = snapshot_db(root, snapshot_id, fingerprint)
     if "ssd_department" not in db.tables:
         return pd.DataFrame(columns=["team_id", "team_name", "service_id", "service_name"])
     return db.query(read_sql("teams"))
@@ -102,11 +102,11 @@ def references(indicator_id: str, as_at: dt.date) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=200)
 def records_behind(root: str, snapshot_id: str, fingerprint: str, indicator_id: str, period: Period,
            teams: tuple[str, ...] | None, limit: int, numerator: int | None = None) -> pd.DataFrame | None:
-    db = cached_database(root, snapshot_id, fingerprint)
+    db = snapshot_db(root, snapshot_id, fingerprint)
     indicator = indicators.get(indicator_id)
     if unavailable_reason(db, indicator):
         return None
-    return unit_rows(db, indicator, [period], cached_settings(root), Scope(teams), limit=limit, numerator=numerator)
+    return unit_rows(db, indicator, [period], root_settings(root), Scope(teams), limit=limit, numerator=numerator)
 
 
 def fingerprint_of(snapshot: Snapshot) -> str:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -14,9 +16,11 @@ from ..synth import ensure_demo_data, needs_first_run
 from .data import database, settings, snapshot_list, team_table
 
 ALL = "__all__"
-
-
 FILTERS_KEY = "_torbay_filters"
+LANDED_KEY = "_torbay_landed"
+STYLES = Path(__file__).with_name("accessible.css")
+# Team codes a query can return that are not teams in the department table, in words.
+TEAM_WORDS = {"UNALLOCATED": "no allocated team", None: "team not recorded"}
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,14 @@ class Filters:
     def as_at(self) -> dt.date:
         return self.snapshot.as_at
 
-    def team_name(self, team_id: str) -> str:
+    def team_name(self, team_id: str | None) -> str:
+        """A team's name for people; never its id, UNALLOCATED or None."""
+        if team_id is None or pd.isna(team_id):
+            return TEAM_WORDS[None]
         match = self.teams.loc[self.teams["team_id"] == team_id, "team_name"]
-        return match.iloc[0] if len(match) else team_id
+        if len(match):
+            return match.iloc[0]
+        return TEAM_WORDS.get(team_id, f"team {team_id} (not in the department table)")
 
     @property
     def scope_label(self) -> str:
@@ -44,6 +53,47 @@ class Filters:
             names = self.teams.loc[self.teams["service_id"] == self.service, "service_name"]
             return names.iloc[0] if len(names) else self.service
         return "all teams"
+
+
+def styles() -> None:
+    """Visible focus, wrapping tile titles, quiet chart toolbars: see accessible.css."""
+    st.html(f"<style>{STYLES.read_text()}</style>")
+
+
+def page(title: str, needs_data: bool = True) -> Filters | None:
+    """Start a screen: its own browser title and heading, then the filters; without data, the empty state."""
+    st.set_page_config(page_title=f"{title} · {settings().name} children's services")
+    st.title(title)
+    current = filters()
+    if current is None and needs_data:
+        empty_state()
+        st.stop()
+    return current
+
+
+def focus_on(anchor: str, once_for: str) -> None:
+    """Scroll to the heading `anchor` and move keyboard focus to it, once per arrival (`once_for`).
+
+    A link from the overview names an indicator: the reader lands on it, not at the top of the page.
+    Later reruns (a filter changed) leave the scroll position alone.
+    """
+    if st.session_state.get(LANDED_KEY) == once_for:
+        return
+    st.session_state[LANDED_KEY] = once_for
+    st.html(f"""<script>
+      (function land(tries) {{
+        const heading = document.getElementById({json.dumps(anchor)});
+        if (!heading) {{ if (tries > 0) setTimeout(() => land(tries - 1), 200); return; }}
+        heading.setAttribute("tabindex", "-1");
+        heading.scrollIntoView({{block: "start"}});
+        heading.focus({{preventScroll: true}});
+      }})(50);
+    </script>""", unsafe_allow_javascript=True)
+
+
+def forget_landing() -> None:
+    """Back on the overview: the next tile link lands on its indicator again."""
+    st.session_state.pop(LANDED_KEY, None)
 
 
 def first_run() -> None:
@@ -79,7 +129,7 @@ def sidebar() -> Filters | None:
         return None
     by_id = {s.id: s for s in usable}
     with st.sidebar:
-        st.subheader("Filters")
+        st.header("Filters")
         # Bound widgets put the option's label in the URL, so labels are kept short and stable.
         snapshot_id = st.selectbox("Snapshot (as at)", list(reversed(by_id)), key="as_at",
                                    bind="query-params",

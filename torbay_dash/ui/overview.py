@@ -15,16 +15,23 @@ from ..periods import Period, add_months, last_complete_month_end, months
 from ..revisions import revised_figures
 from .data import (
     cache_key,
-    cached_database,
-    cached_settings,
     fingerprint_of,
     latest_published,
     previous_snapshot,
+    root_settings,
     settings,
+    snapshot_db,
     year_label,
 )
 from .frame import Filters
-from .widgets import guarded, link_to_indicator, table, url_choice
+from .widgets import (
+    chart,
+    chart_or_table,
+    guarded,
+    link_to_indicator,
+    table,
+    url_choice,
+)
 
 VARIATION_BADGES = {
     "improvement_high": ("green", "▲ improving"), "improvement_low": ("green", "▼ improving"),
@@ -47,7 +54,8 @@ CONCERN = ("concern_high", "concern_low")
 
 @st.cache_data(show_spinner="Computing the headline indicators…", max_entries=30)
 def _headlines(root: str, snapshot_id: str, fingerprint: str, ids: tuple[str, ...], as_at: dt.date, teams):
-    return headlines.headlines(cached_database(root, snapshot_id, fingerprint), cached_settings(root), list(ids), as_at, teams)
+    db = snapshot_db(root, snapshot_id, fingerprint)
+    return headlines.headlines(db, root_settings(root), list(ids), as_at, teams)
 
 
 def overview_as_at(filters: Filters) -> dt.date:
@@ -61,26 +69,37 @@ def headline_figures(filters: Filters, ids: list[str]) -> dict:
 
 
 def spc_words(h) -> str:
-    """The SPC reading in plain words: the tooltip of a tile's badges."""
+    """The SPC reading in plain words, under a tile's badges."""
     if h.spc is None:
         return narrative.variation_words(h.variation)
     return " ".join(p for p in (h.spc.variation_text, h.spc.assurance_text) if p)
 
 
 def at_a_glance(figures: dict) -> None:
-    """The three questions a leader asks first: what improved for real, what needs attention, how we compare."""
+    """The three questions a leader asks first: what improved for real, what needs attention, how we compare.
+
+    An indicator improving for real while still missing its target is listed once, under improvement,
+    in one sentence that says both; it is not also listed as needing attention.
+    """
     available = [h for h in figures.values() if not h.unavailable and h.value is not None]
     improving = [h for h in available if h.variation in IMPROVING]
-    concern = [h for h in available if h.variation in CONCERN or h.assurance == "consistent_fail"]
+    concern = [h for h in available
+               if h.variation in CONCERN or (h.assurance == "consistent_fail" and h.variation not in IMPROVING)]
     left, middle, right = st.columns(3)
     with left, st.container(border=True):
         st.markdown("**Improved for real** (special cause in the latest month)")
         for h in improving:
-            st.markdown(f"- {h.indicator.title}: {narrative.format_value(h.indicator, h.value)}")
+            value = narrative.format_value(h.indicator, h.value)
+            if h.assurance == "consistent_fail" and h.target:
+                target = narrative.format_level(h.indicator, h.target.value)
+                st.markdown(f"- {h.indicator.title}: {value}, improving for real but not yet reliably meeting "
+                            f"its target of {target}")
+            else:
+                st.markdown(f"- {h.indicator.title}: {value}")
         if not improving:
             st.write("No headline indicator shows special-cause improvement in its latest month.")
     with middle, st.container(border=True):
-        st.markdown("**Needs attention** (special-cause concern, or a target not met consistently)")
+        st.markdown("**Needs attention** (special-cause concern, or a target not met consistently and not improving)")
         for h in concern:
             why = "concern" if h.variation in CONCERN else "target not met consistently"
             st.markdown(f"- {h.indicator.title}: {narrative.format_value(h.indicator, h.value)} ({why})")
@@ -104,7 +123,13 @@ def at_a_glance(figures: dict) -> None:
             st.markdown("\n".join(lines) if lines else "None published.")
 
 
-def overview_tile(h) -> None:
+def sparkline_table(series: pd.DataFrame, indicator) -> pd.DataFrame:
+    """A sparkline's months as rows, values rounded as the tile shows them."""
+    return pd.DataFrame({"month": pd.to_datetime(series["to"]).dt.strftime("%b %Y"),
+                         indicator.unit_label: series["value"].map(lambda v: narrative.format_value(indicator, v))})
+
+
+def overview_tile(h, as_tables: bool = False) -> None:
     """One headline: value with period and n, change on a year earlier, sparkline, SPC, target, benchmarks, link."""
     indicator = h.indicator
     with st.container(border=True):
@@ -122,14 +147,23 @@ def overview_tile(h) -> None:
         n = (f"{h.numerator:,.0f} of {h.denominator:,.0f}" if indicator.unit == indicators.PERCENT
              and h.denominator is not None else f"n = {h.numerator:,.0f}" if h.numerator is not None else "")
         st.caption(f"{narrative.period_words(h.basis, h.period)} · {n} · {indicator.better}")
-        if len(h.series.dropna(subset=["value"])) > 1:
-            st.altair_chart(sparkline(h.series, indicator.unit_label), width="stretch")
+        months_shown = h.series.dropna(subset=["value"])
+        if len(months_shown) > 1:
+            if as_tables:
+                table(sparkline_table(months_shown, indicator), f"{indicator.id}_recent_months.csv",
+                      f"spark_{indicator.id}", name=f"{indicator.title}, recent months")
+            else:
+                with st.container(key=f"sparkline_{indicator.id}"):
+                    chart(sparkline(h.series, indicator.unit_label), f"{indicator.title}, recent months")
         colour, words = VARIATION_BADGES.get(h.variation or "not_enough_points", VARIATION_BADGES["not_enough_points"])
         badges = f":{colour}-badge[{words}]"
         if h.assurance in ASSURANCE_BADGES:
             a_colour, a_words = ASSURANCE_BADGES[h.assurance]
             badges += f" :{a_colour}-badge[{a_words}]"
-        st.markdown(badges, help=spc_words(h) or None)
+        st.markdown(badges)
+        if spc_words(h):
+            with st.expander("What the badges mean"):
+                st.write(spc_words(h))
         facts = []
         if h.target:
             facts.append(f"target {narrative.format_level(indicator, h.target.value)}")
@@ -149,17 +183,18 @@ def overview_tiles(filters: Filters, groups: dict[str, list[str]], per_row: int 
     """Every headline indicator as a tile, grouped by area."""
     with guarded("The headline indicators"):
         figures = headline_figures(filters, [i for ids in groups.values() for i in ids])
-        st.subheader("At a glance")
+        st.header("At a glance")
         at_a_glance(figures)
+        as_tables = st.toggle("Show each tile's recent months as a table instead of a sparkline", key="tiles_as_tables")
         for area, ids in groups.items():
             shown = [figures[i] for i in ids if i in figures]
             if not shown:
                 continue
-            st.subheader(indicators.AREAS[area])
+            st.header(indicators.AREAS[area])
             for start in range(0, len(shown), per_row):
                 for column, h in zip(st.columns(per_row), shown[start:start + per_row]):
                     with column:
-                        overview_tile(h)
+                        overview_tile(h, as_tables)
 
 
 def spc_explorer(filters: Filters, ids: list[str]) -> None:
@@ -175,11 +210,9 @@ def spc_explorer(filters: Filters, ids: list[str]) -> None:
             return
         st.markdown(spc_words(h))
         points = h.spc.points
-        if st.toggle("Show as table", key="table_spc"):
-            table(points, f"{chosen}_spc.csv", "spc")
-        else:
-            st.altair_chart(charts.spc_chart(h.spc, h.indicator.title, h.indicator.unit_label,
-                                      h.target.value if h.target else None), width="stretch")
+        chart_or_table(charts.spc_chart(h.spc, h.indicator.title, h.indicator.unit_label,
+                                        h.target.value if h.target else None),
+                       points, f"SPC chart of {h.indicator.title}", f"{chosen}_spc.csv", "spc")
         st.caption("Statistical process control (Making Data Count): the centre line is the mean; the dashed "
                    "lines are the process limits (mean ± 2.66 × the mean moving range). A point outside them, 7 "
                    "rising or falling in a row, 7 on one side of the mean, or 2 of 3 near a limit is special cause: "
@@ -216,10 +249,9 @@ def benchmark_explorer(filters: Filters, ids: list[str]) -> None:
         if frame.empty:
             return
         st.markdown(f"**{settings().name} against its statistical neighbours, {year_label(latest)}**")
-        if st.toggle("Show as table", key="table_neighbours"):
-            table(frame, f"{chosen}_neighbours.csv", "neighbours")
-        else:
-            st.altair_chart(charts.neighbours_chart(frame, indicator.title, indicator.unit_label), width="stretch")
+        chart_or_table(charts.neighbours_chart(frame, indicator.title, indicator.unit_label), frame,
+                       f"{indicator.title}: {settings().name} and its statistical neighbours",
+                       f"{chosen}_neighbours.csv", "neighbours")
     not_comparable = [i for i in ids if i in benchmarks.NOT_COMPARABLE]
     if not_comparable:
         with st.expander("Indicators with no published comparator, and why"):
@@ -229,7 +261,7 @@ def benchmark_explorer(filters: Filters, ids: list[str]) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=10)
 def _report(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, teams, filters_text: str):
-    return report.build(cached_database(root, snapshot_id, fingerprint), cached_settings(root), as_at, teams, filters_text)
+    return report.build(snapshot_db(root, snapshot_id, fingerprint), root_settings(root), as_at, teams, filters_text)
 
 
 def highlight_report(filters: Filters) -> None:
@@ -264,8 +296,8 @@ def highlight_report(filters: Filters) -> None:
 @st.cache_data(show_spinner="Comparing with the previous snapshot…", max_entries=20)
 def _revisions(root: str, snapshot_id: str, fingerprint: str, before_id: str, before_fingerprint: str,
                ids: tuple[str, ...], periods: tuple[Period, ...], teams) -> pd.DataFrame:
-    return revised_figures(cached_database(root, snapshot_id, fingerprint), cached_database(root, before_id, before_fingerprint),
-                           list(ids), list(periods), cached_settings(root), Scope(teams))
+    now, before = snapshot_db(root, snapshot_id, fingerprint), snapshot_db(root, before_id, before_fingerprint)
+    return revised_figures(now, before, list(ids), list(periods), root_settings(root), Scope(teams))
 
 
 POINT_TYPE_WORDS = {"special_cause_improvement": "special cause: improvement",

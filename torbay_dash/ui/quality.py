@@ -15,9 +15,10 @@ from ..charts import (
 )
 from ..compute import Scope
 from ..periods import months
-from .data import cache_key, cached_database, indicator_frame, registered, settings
+from .data import cache_key, indicator_frame, registered, settings, snapshot_db
 from .frame import ALL, Filters
 from .widgets import (
+    chart_or_table,
     definition_popover,
     guarded,
     headline,
@@ -27,8 +28,6 @@ from .widgets import (
 )
 
 GOOD_OR_BETTER = "audits_good_or_better_pct"
-
-
 TRIANGULATION = {GOOD_OR_BETTER: "audits good or better",
                  "cla_visits_in_timescale_pct": "CLA visits in timescale",
                  "assessments_45wd_pct": "assessments within 45 working days",
@@ -42,7 +41,7 @@ CASE_TYPES = {"all": "All open cases (CIN, CP and CLA)", "CIN": "Children in nee
 @st.cache_data(show_spinner=False, max_entries=100)
 def _qa(root: str, snapshot_id: str, fingerprint: str, what: str, *args):
     """One cached QA query by name: every QA frame is small and keyed on the snapshot and filters."""
-    db = cached_database(root, snapshot_id, fingerprint)
+    db = snapshot_db(root, snapshot_id, fingerprint)
     *rest, teams = args
     return getattr(queries, what)(db, *rest, Scope(teams))
 
@@ -75,10 +74,8 @@ def audit_volume(filters: Filters) -> None:
             .reindex(columns=["case", "thematic", "dip_sample"], fill_value=0).reset_index()
         wide = wide.assign(month=wide["month"].dt.strftime("%Y-%m"), target=target).rename(
             columns={"case": "case audits", "thematic": "thematic audits", "dip_sample": "dip samples"})
-        if st.toggle("Show as table", key="table_audit_volume"):
-            table(wide, "audits_by_month.csv", "audit_volume")
-        else:
-            st.altair_chart(audit_volume_chart(volume, target), width="stretch")
+        chart_or_table(audit_volume_chart(volume, target), wide, "audits each month against the target",
+                       "audits_by_month.csv", "audit_volume")
         by_team, by_auditor = st.tabs(["By team", "By auditor"])
         with by_team:
             teams = _qa(*cache_key(filters), "audits_by", filters.period, "team", filters.scope.teams)
@@ -123,12 +120,9 @@ def audit_grades(filters: Filters) -> None:
                                                                               filters.period.end)))
         monthly = monthly.assign(month=pd.to_datetime(monthly["from"]))
         st.markdown("**Month by month**")
-        if st.toggle("Show as table", key="table_grades_monthly"):
-            table(monthly[["from", "to", "numerator", "denominator", "value", "low", "high"]],
-                  "audit_grades_by_month.csv", "grades_monthly")
-        else:
-            st.altair_chart(interval_chart(monthly[monthly["n"] > 0], "month", "month", "% good or better",
-                                           over_time=True), width="stretch")
+        chart_or_table(interval_chart(monthly[monthly["n"] > 0], "month", "month", "% good or better", over_time=True),
+                       monthly[["from", "to", "numerator", "denominator", "value", "low", "high"]],
+                       "audits graded good or better each month", "audit_grades_by_month.csv", "grades_monthly")
         st.markdown("**By team**")
         teams = grades_by_team(filters)
         if teams.empty:
@@ -136,11 +130,11 @@ def audit_grades(filters: Filters) -> None:
             return
         st.caption("A team is called higher or lower than the rest of the authority only when the two 95% "
                    "intervals do not overlap; otherwise the difference may be chance.")
-        if st.toggle("Show as table", key="table_grades_teams"):
-            table(teams[["team_name", "numerator", "denominator", "value", "low", "high", "compared with the rest"]],
-                  "audit_grades_by_team.csv", "grades_teams")
-        else:
-            st.altair_chart(interval_chart(teams, "team_name", "team", "% good or better"), width="stretch")
+        shown_as_table = chart_or_table(
+            interval_chart(teams, "team_name", "team", "% good or better"),
+            teams[["team_name", "numerator", "denominator", "value", "low", "high", "compared with the rest"]],
+            "audits graded good or better by team", "audit_grades_by_team.csv", "grades_teams")
+        if not shown_as_table:
             different = teams[teams["compared with the rest"] != "no clear difference"]
             st.write("No team's share differs clearly from the rest of the authority." if different.empty else
                      "; ".join(f"{r.team_name}: {r['compared with the rest']} than the rest"
@@ -192,11 +186,9 @@ def audit_actions(filters: Filters) -> None:
         long = monthly.melt(id_vars="month", value_vars=["raised", "completed_on_time", "completed_late",
                                                          "not_completed"], var_name="series", value_name="value")
         long["series"] = long["series"].str.replace("_", " ")
-        if st.toggle("Show as table", key="table_actions"):
-            table(monthly.drop(columns=["month"]), "audit_actions_by_month.csv", "actions_monthly")
-        else:
-            st.altair_chart(lines_chart(long, "actions", ["raised", "completed on time", "completed late",
-                                                          "not completed"]), width="stretch")
+        chart_or_table(lines_chart(long, "actions", ["raised", "completed on time", "completed late", "not completed"]),
+                       monthly.drop(columns=["month"]), "audit actions each month", "audit_actions_by_month.csv",
+                       "actions_monthly")
         overdue = _qa(*cache_key(filters), "actions_overdue", filters.as_at, filters.scope.teams)
         st.markdown(f"**Overdue at {filters.as_at:%d %B %Y}**: {len(overdue):,} action(s) past their due date and "
                     "not completed, most overdue first.")
@@ -243,14 +235,14 @@ def triangulation(filters: Filters) -> None:
         counts = long.pivot_table(index="team_name", columns="measure", values="n").add_suffix(" (n)")
         shown = pd.concat([wide, counts], axis=1).sort_index(axis=1).reset_index()
         reading = {filters.team_name(t): r["compared with the rest"] for t, r in grades.iterrows()}
-        shown["audit grades compared with the rest"] = shown["team_name"].map(lambda t: reading.get(t, "no graded audits"))
+        shown["audit grades compared with the rest"] = shown["team_name"].map(
+            lambda t: reading.get(t, "no graded audits"))
         st.caption(f"{filters.period}. Each measure keeps its own definition and n; a team with few audits "
                    "says little about its practice. Teams that audit well and meet timescales are doing both; "
                    "where timeliness is high but grades are low, the figures may run ahead of practice.")
-        if st.toggle("Show as table", key="table_triangulation"):
-            table(shown.rename(columns={"team_name": "team"}), "triangulation.csv", "triangulation")
-        else:
-            st.altair_chart(triangulation_chart(long[["team_name", "measure", "value", "n"]]), width="stretch")
+        chart_or_table(triangulation_chart(long[["team_name", "measure", "value", "n"]]),
+                       shown.rename(columns={"team_name": "team"}), "audit grades beside timeliness, by team",
+                       "triangulation.csv", "triangulation")
 
 
 def case_sampler(filters: Filters) -> None:

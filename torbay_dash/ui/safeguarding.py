@@ -10,19 +10,19 @@ from .. import queries
 from ..charts import cp_length_chart, flow_chart
 from ..compute import Scope
 from ..periods import Period
-from .data import cache_key, cached_database, settings
+from .data import cache_key, settings, snapshot_db
 from .frame import Filters
-from .widgets import guarded, table
+from .widgets import chart_or_table, guarded, table
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
 def _flow(root: str, snapshot_id: str, fingerprint: str, period: Period, teams) -> pd.DataFrame | None:
-    return queries.flow(cached_database(root, snapshot_id, fingerprint), period, Scope(teams))
+    return queries.flow(snapshot_db(root, snapshot_id, fingerprint), period, Scope(teams))
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
 def _cp_now(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, standard: int, teams):
-    db = cached_database(root, snapshot_id, fingerprint)
+    db = snapshot_db(root, snapshot_id, fingerprint)
     children = queries.cp_children_now(db, as_at, standard, Scope(teams))
     if children is None:
         return None, None
@@ -31,7 +31,7 @@ def _cp_now(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, stand
 
 @st.cache_data(show_spinner=False, max_entries=100)
 def _cp_due(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, window: int, teams):
-    return queries.cp_due(cached_database(root, snapshot_id, fingerprint), as_at, window, Scope(teams))
+    return queries.cp_due(snapshot_db(root, snapshot_id, fingerprint), as_at, window, Scope(teams))
 
 
 def flow(filters: Filters) -> None:
@@ -47,11 +47,10 @@ def flow(filters: Filters) -> None:
         shown = flow.rename(columns={"this_period": "this period", "year_before": "a year before",
                                      "change_pct": "change %", "per_100_previous": "per 100 before",
                                      "per_100_previous_year_before": "per 100 before, a year before"})
-        if st.toggle("Show as table", key="table_flow"):
-            table(shown.drop(columns=["step"]), "safeguarding_flow.csv", "flow")
-        else:
-            st.altair_chart(flow_chart(flow), width="stretch")
-            st.dataframe(shown.drop(columns=["step"]), hide_index=True, width="stretch")
+        if not chart_or_table(flow_chart(flow), shown.drop(columns=["step"]), "the flow from contacts to CP plans",
+                              "safeguarding_flow.csv", "flow"):
+            st.dataframe(shown.drop(columns=["step"]), hide_index=True, width="stretch",
+                         alt="Table: the flow from contacts to CP plans, this period and a year before")
 
 
 def child_protection_now(filters: Filters) -> None:
@@ -73,10 +72,9 @@ def child_protection_now(filters: Filters) -> None:
         st.markdown(f"**Plans open at {as_at:%d %B %Y}, by length and category**")
         if summary.empty:
             st.write(f"No child on a plan in {filters.scope_label} at this date.")
-        elif st.toggle("Show as table", key="table_cp_length"):
-            table(summary, "cp_plans_by_length.csv", "cp_length")
         else:
-            st.altair_chart(cp_length_chart(summary), width="stretch")
+            chart_or_table(cp_length_chart(summary), summary, "children on CP plans by length and category",
+                           "cp_plans_by_length.csv", "cp_length")
         st.markdown(f"**Children whose CP visit is overdue** (local standard: seen every {standard} working days)")
         if overdue.empty:
             st.write("None: every child on a plan for longer than the standard was seen within it.")

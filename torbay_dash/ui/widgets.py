@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import pandas as pd
 import streamlit as st
+from altair import Undefined
 
 from .. import benchmarks, indicators
 from ..charts import teams_chart, trend_chart
@@ -22,7 +23,7 @@ from .data import (
     settings,
     year_label,
 )
-from .frame import Filters
+from .frame import Filters, focus_on
 
 
 @contextmanager
@@ -109,11 +110,31 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=lambda c: str(c).replace("_", " "))
 
 
-def table(frame: pd.DataFrame, filename: str, key: str) -> None:
-    """A table with its CSV download."""
+def table(frame: pd.DataFrame, filename: str, key: str, name: str | None = None) -> None:
+    """A table with its CSV download; `name` (default: from the file name) is what a screen reader announces."""
     frame = readable(frame)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    name = name or filename.removesuffix(".csv").replace("_", " ")
+    st.dataframe(frame, hide_index=True, width="stretch", alt=f"Table: {name}, {len(frame):,} row(s)")
     download_csv(frame, filename, key)
+
+
+def chart(figure, name: str, **kwargs):
+    """An Altair chart announced by its name and its one-sentence description, not as "Vega visualization"."""
+    description = getattr(figure, "description", None)
+    words = f"Chart: {name}." + (f" {description}" if isinstance(description, str) and description else "")
+    if isinstance(description, str):
+        figure = figure.copy()
+        figure.description = Undefined  # Streamlit announces `alt`; the description is already in it
+    return st.altair_chart(figure, width="stretch", alt=words, **kwargs)
+
+
+def chart_or_table(figure, frame: pd.DataFrame, name: str, filename: str, key: str) -> bool:
+    """A chart with a switch to its table (colour is never the only way in); True when the table is shown."""
+    if st.toggle(f"Show {name} as a table", key=f"table_{key}"):
+        table(frame, filename, key, name=name)
+        return True
+    chart(figure, name)
+    return False
 
 
 def trend(filters: Filters, indicator_id: str, key: str = "") -> None:
@@ -135,10 +156,8 @@ def trend(filters: Filters, indicator_id: str, key: str = "") -> None:
             shown = shown.assign(rolling_12_months=rolling["value"].to_numpy(),
                                  rolling_numerator=rolling["numerator"].to_numpy(),
                                  rolling_denominator=rolling["denominator"].to_numpy())
-        if st.toggle("Show as table", key=f"table_trend_{indicator_id}{key}"):
-            table(shown, f"{indicator_id}_monthly.csv", f"trend_{indicator_id}{key}")
-        else:
-            st.altair_chart(trend_chart(monthly, indicator, rolling, refs), width="stretch")
+        chart_or_table(trend_chart(monthly, indicator, rolling, refs), shown, f"{indicator.title} month by month",
+                       f"{indicator_id}_monthly.csv", f"trend_{indicator_id}{key}")
 
 
 def teams_side_by_side(filters: Filters, indicator_id: str, key: str = "") -> str | None:
@@ -153,15 +172,34 @@ def teams_side_by_side(filters: Filters, indicator_id: str, key: str = "") -> st
             st.write("Nothing in this period for the teams in view.")
             return None
         frame = frame.assign(team_name=frame["team"].map(filters.team_name))
-        if st.toggle("Show as table", key=f"table_teams_{indicator_id}{key}"):
+        name = f"{indicator.title} by team"
+        if st.toggle(f"Show {name} as a table", key=f"table_teams_{indicator_id}{key}"):
             table(frame[["team", "team_name", "numerator", "denominator", "value"]],
-                  f"{indicator_id}_by_team.csv", f"teams_{indicator_id}{key}")
+                  f"{indicator_id}_by_team.csv", f"teams_{indicator_id}{key}", name=name)
             return None
-        event = st.altair_chart(teams_chart(frame, indicator), width="stretch", on_select="rerun",
-                                key=f"teams_chart_{indicator_id}{key}")
+        event = chart(teams_chart(frame, indicator), name, on_select="rerun", key=f"teams_chart_{indicator_id}{key}")
         picked = (event or {}).get("selection", {}).get("team_pick") or []
         return picked[0].get("team") if picked else None
     return None
+
+
+def team_choice(filters: Filters, key: str, clicked: str | None) -> str | None:
+    """The team whose children to list, by keyboard (a choice kept in the URL) or by a click on its bar.
+
+    A new click moves the choice to the clicked team; the choice can then be changed by keyboard again.
+    """
+    in_scope = filters.teams if filters.scope.teams is None else \
+        filters.teams[filters.teams["team_id"].isin(filters.scope.teams)]
+    options = ["all", *in_scope.sort_values("team_name")["team_id"]]
+    last_click = f"_clicked_{key}"
+    if clicked and clicked in options and clicked != st.session_state.get(last_click):
+        st.session_state[last_click] = clicked
+        st.query_params[key] = clicked
+        st.session_state.pop(f"choice_{key}", None)  # redraw the choice from the URL, now the clicked team
+    team = url_choice("Team whose children to list", options, key=key, default="all",
+                      format_func=lambda t: f"every team in view ({filters.scope_label})" if t == "all"
+                      else filters.team_name(t))
+    return None if team == "all" else team
 
 
 DRILL_COLUMNS = {"unit_id": "record id", "person_id": "child (pseudonymous id)", "team": "team",
@@ -192,13 +230,15 @@ def children_behind(filters: Filters, indicator_id: str, team: str | None, perio
         st.caption(f"{min(len(rows), limit):,} record(s) for {where}, {period}"
                    + (f"; the first {limit} shown, missed timescales first" if len(rows) > limit else "")
                    + ". Pseudonymous ids only.")
-        table(shown.head(limit), f"{indicator_id}_children.csv", key or f"children_{indicator_id}")
+        table(shown.head(limit), f"{indicator_id}_children.csv", key or f"children_{indicator_id}",
+              name=f"records behind {indicator.title}, {where}")
 
 
 def indicators_summary_table(filters: Filters, area: str) -> None:
     """Every indicator of an area in one table, with its CSV."""
     with guarded("The table of indicators"):
-        table(indicators_summary(filters, area), f"{area}_indicators.csv", f"{area}_summary")
+        table(indicators_summary(filters, area), f"{area}_indicators.csv", f"{area}_summary",
+              name=f"every {indicators.AREAS[area]} indicator")
 
 
 def indicators_summary(filters: Filters, area: str) -> pd.DataFrame:
@@ -239,17 +279,18 @@ def indicator_explorer(filters: Filters, choices: list[str], default: str, key: 
     trend(filters, chosen, key=f"_{key}")
     st.subheader("Teams side by side")
     st.caption("Value and n for each team in the period: a small team's 50% of 2 is not 50% of 200."
-               + (" Click a bar to list that team's children below." if children else ""))
+               + (" Click a bar, or choose a team below, to list that team's children." if children else ""))
     clicked_team = teams_side_by_side(filters, chosen, key=f"_{key}")
     if children:
-        st.subheader("The children behind the number")
+        st.subheader("The children behind the number", anchor=f"children-{key}")
+        team = team_choice(filters, f"{key}_team", clicked_team)
         month_list = list(reversed(months(filters.period.start, filters.period.end)))
         options = ["whole period", *[m.start.isoformat() for m in month_list]]
         month = url_choice("Month", options, key=f"{key}_month", default="whole period",
                            format_func=lambda m: m if m == "whole period" else m[:7])
         period = filters.period if month == "whole period" else next(m for m in month_list
                                                                      if m.start.isoformat() == month)
-        children_behind(filters, chosen, clicked_team, period, key=f"children_{chosen}_{key}")
+        children_behind(filters, chosen, team, period, key=f"children_{chosen}_{key}")
     return chosen
 
 
@@ -286,7 +327,8 @@ def from_overview(filters: Filters, area: str) -> None:
     wanted = st.query_params.get("indicator")
     if wanted not in indicators.REGISTRY or indicators.get(wanted).area != area:
         return
-    st.header(f"From the overview: {indicators.get(wanted).title}")
+    st.header(f"From the overview: {indicators.get(wanted).title}", anchor="from-the-overview")
+    focus_on("from-the-overview", once_for=f"{area}:{wanted}")
     ids = [i.id for i in indicators.REGISTRY.values() if i.area == area]
     # workforce unit rows are staff, not children: no list there
     indicator_explorer(filters, ids, default=ids[0], key="indicator", children=area != "workforce")

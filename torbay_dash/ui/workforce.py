@@ -13,24 +13,24 @@ from ..db import read_sql
 from ..periods import Period, add_months, months
 from .data import (
     cache_key,
-    cached_database,
     indicator_frame,
     records_behind,
     registered,
     settings,
+    snapshot_db,
 )
 from .frame import ALL, Filters
-from .widgets import as_at_period, guarded, table
+from .widgets import as_at_period, chart_or_table, guarded, table
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
 def _funded(root: str, snapshot_id: str, fingerprint: str, periods: tuple[Period, ...], teams):
-    return queries.funded_posts(cached_database(root, snapshot_id, fingerprint), list(periods), Scope(teams))
+    return queries.funded_posts(snapshot_db(root, snapshot_id, fingerprint), list(periods), Scope(teams))
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
 def _grow(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, since: dt.date, teams):
-    return queries.grow_our_own(cached_database(root, snapshot_id, fingerprint), as_at, since, Scope(teams))
+    return queries.grow_our_own(snapshot_db(root, snapshot_id, fingerprint), as_at, since, Scope(teams))
 
 
 def establishment(filters: Filters) -> None:
@@ -54,11 +54,10 @@ def establishment(filters: Filters) -> None:
             "agency FTE": agency["numerator"].to_numpy(),
             "vacant FTE": vacancy["numerator"].to_numpy()})
         order = ["funded social worker FTE", "employed FTE", "agency FTE", "vacant FTE"]
-        if st.toggle("Show as table", key="table_establishment"):
-            table(wide.assign(month=wide["month"].dt.strftime("%Y-%m")), "establishment.csv", "establishment")
-        else:
-            long = wide.melt(id_vars="month", var_name="series", value_name="value").dropna()
-            st.altair_chart(lines_chart(long, "FTE at the month end", order), width="stretch")
+        long = wide.melt(id_vars="month", var_name="series", value_name="value").dropna()
+        chart_or_table(lines_chart(long, "FTE at the month end", order),
+                       wide.assign(month=wide["month"].dt.strftime("%Y-%m")),
+                       "social worker FTE funded, employed, agency and vacant", "establishment.csv", "establishment")
 
 
 def turnover(filters: Filters) -> None:
@@ -73,14 +72,13 @@ def turnover(filters: Filters) -> None:
                              "leavers": leavers["value"].to_numpy()})
         st.markdown(f"In the period **{int(wide['starters'].sum())}** social workers joined the authority and "
                     f"**{int(wide['leavers'].sum())}** left it.")
-        if st.toggle("Show as table", key="table_starters"):
-            table(wide.assign(month=wide["month"].dt.strftime("%Y-%m")), "starters_leavers.csv", "starters")
-        else:
-            long = wide.melt(id_vars="month", var_name="series", value_name="value")
-            st.altair_chart(lines_chart(long, "social workers", ["starters", "leavers"]), width="stretch")
+        long = wide.melt(id_vars="month", var_name="series", value_name="value")
+        chart_or_table(lines_chart(long, "social workers", ["starters", "leavers"]),
+                       wide.assign(month=wide["month"].dt.strftime("%Y-%m")), "social workers starting and leaving",
+                       "starters_leavers.csv", "starters")
         rows = records_behind(*cache_key(filters), "sw_leavers", filters.period, filters.scope.teams, 5000)
         if rows is not None and "leaving_reason" in rows:
-            reasons = cached_database(*cache_key(filters)).query(
+            reasons = snapshot_db(*cache_key(filters)).query(
                 "SELECT coalesce(leaving_reason, 'not recorded') AS leaving_reason, count(*) AS leavers "
                 "FROM rows GROUP BY ALL ORDER BY leavers DESC", frames={"rows": rows})
             st.markdown("**Why social workers left**")
@@ -99,11 +97,9 @@ def growing_our_own(filters: Filters) -> None:
             return
         st.caption(f"People who joined since {since:%B %Y} by each route, and how many were still employed "
                    f"at {filters.as_at:%d %B %Y}.")
-        if st.toggle("Show as table", key="table_grow"):
-            table(frame, "growing_our_own.csv", "grow")
-        else:
-            st.altair_chart(grow_chart(frame), width="stretch")
-            table(frame, "growing_our_own.csv", "grow")
+        if not chart_or_table(grow_chart(frame), frame, "starters by route and how many stayed",
+                              "growing_our_own.csv", "grow"):
+            table(frame, "growing_our_own.csv", "grow", name="starters by route and how many stayed")
 
 
 def caseloads(filters: Filters) -> None:
@@ -116,7 +112,7 @@ def caseloads(filters: Filters) -> None:
         if rows is None or rows.empty:
             st.write("No social worker holding cases at this date.")
             return
-        workers = cached_database(*cache_key(filters)).query(read_sql("workforce/caseload_workers"),
+        workers = snapshot_db(*cache_key(filters)).query(read_sql("workforce/caseload_workers"),
                                                  {"threshold": threshold, "named": filters.team != ALL},
                                                  frames={"rows": rows})
         workers = workers.assign(team_name=workers["team"].map(filters.team_name))
@@ -124,10 +120,8 @@ def caseloads(filters: Filters) -> None:
         st.caption(f"At {filters.as_at:%d %B %Y}: {len(workers)} social workers hold cases; {len(above)} hold more "
                    f"than {threshold:g} per FTE (the local threshold). "
                    + ("Names are shown on a team's own view." if filters.team == ALL else ""))
-        if st.toggle("Show as table", key="table_caseloads"):
-            table(workers.drop(columns=["team"]), "caseloads.csv", "caseloads")
-        else:
-            st.altair_chart(caseload_chart(workers, threshold), width="stretch")
+        chart_or_table(caseload_chart(workers, threshold), workers.drop(columns=["team"]),
+                       "cases per FTE for each social worker", "caseloads.csv", "caseloads")
         if not above.empty:
             st.markdown("**Workers above the threshold**")
             table(above.drop(columns=["team", "above"]), "caseloads_above_threshold.csv", "caseloads_above")
