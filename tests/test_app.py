@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from torbay_dash.codes import describe
 from torbay_dash.indicators import REGISTRY
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -248,7 +249,8 @@ def test_case_sampler_is_reproducible_from_the_url_and_follows_the_team(demo_roo
     team = quality_page({"team": "Cared-for children 1", "sample_population": "CLA"})
     assert not team.exception
     own = sample_of(team)
-    assert set(own["team name"]) == {"Cared-for children 1"} and set(own["case type"]) == {"CLA"}
+    # the case type is shown in words (CLA: a child in care); the download keeps the code beside them
+    assert set(own["team name"]) == {"Cared-for children 1"} and set(own["case type"]) == {describe("case_type", "CLA")}
 
 
 def test_sample_size_calculator_gives_179_for_the_worked_example(demo_root, use_data_root):

@@ -211,8 +211,15 @@ def _describe_series(series: pd.Series, rule: ColumnRule) -> pd.Series:
 
 
 def _is_text(series: pd.Series) -> bool:
-    return (series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype)
-            or pd.api.types.is_string_dtype(series.dtype))
+    """A column of words: text dtypes, or objects whose present values are all text (not numbers or dates
+    held as objects, which would turn into a mixed column no table can draw)."""
+    if isinstance(series.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(series.dtype) \
+            and series.dtype != object:
+        return True
+    if series.dtype != object:
+        return False
+    present = series[~series.map(_is_missing).astype(bool)]
+    return bool(present.map(lambda v: isinstance(v, str)).all())
 
 
 def _fill_text(series: pd.Series) -> pd.Series:

@@ -26,6 +26,7 @@ for area, area_title in indicators.AREAS.items():
         with st.container(border=True, key=f"definition_{indicator.id}"):
             st.subheader(indicator.title, anchor=indicator.id)
             st.markdown(f"Id, as used by the command line and in downloads: `{indicator.id}`")
+            st.markdown(f"**In brief:** {indicator.in_words}")
             st.write(indicator.definition)
             st.markdown(
                 f"- **Unit:** {indicator.unit_label}\n"

@@ -58,6 +58,20 @@ class Indicator:
     def better(self) -> str:
         return {"higher": "higher is better", "lower": "lower is better"}.get(self.direction, "neither higher nor lower is better")
 
+    @property
+    def in_words(self) -> str:
+        """What the figure counts, in a reader's words (no table or column names): a tile's help.
+
+        The exact rule, data fields and all, is `definition`, on the Definitions page.
+        """
+        what = {PERCENT: f"Percentage: {self.numerator_label} out of all {self.denominator_label}",
+                RATE_PER_10K: f"{self.numerator_label.capitalize()} per 10,000 children aged under 18",
+                MEAN: f"Average over {self.denominator_label}",
+                FTE: self.numerator_label.capitalize(),
+                COUNT: f"Number of {self.numerator_label}"}[self.unit]
+        when = "events in the period" if self.kind == "flow" else "taken at the period end"
+        return f"{what} ({when}); {self.better}."
+
 
 def _collect() -> dict[str, Indicator]:
     from . import cared_for, quality, safeguarding, workforce

@@ -45,6 +45,14 @@ class Filters:
             return match.iloc[0]
         return TEAM_WORDS.get(team_id, f"team {team_id} (not in the department table)")
 
+    def service_name(self, service_id: str | None) -> str:
+        """A service's name for people; never its id."""
+        match = self.teams.loc[self.teams["service_id"] == service_id, "service_name"]
+        if len(match):
+            return match.iloc[0]
+        return "no service recorded" if service_id in (None, "NO_SERVICE") or pd.isna(service_id) else \
+            f"service {service_id} (not in the department table)"
+
     @property
     def scope_label(self) -> str:
         if self.team != ALL:

@@ -13,25 +13,10 @@ from ..compute import Scope
 from ..headlines import authority_of
 from ..periods import Period, add_months, last_complete_month_end, months
 from ..revisions import revised_figures
-from .data import (
-    cache_key,
-    fingerprint_of,
-    latest_published,
-    previous_snapshot,
-    root_settings,
-    settings,
-    snapshot_db,
-    year_label,
-)
+from .data import (cache_key, fingerprint_of, latest_published, previous_snapshot, root_settings, settings, snapshot_db,
+                   year_label)
 from .frame import Filters
-from .widgets import (
-    chart,
-    chart_or_table,
-    guarded,
-    link_to_indicator,
-    table,
-    url_choice,
-)
+from .widgets import chart, chart_or_table, guarded, help_words, link_to_indicator, table, url_choice
 
 VARIATION_BADGES = {
     "improvement_high": ("green", "▲ improving"), "improvement_low": ("green", "▼ improving"),
@@ -134,7 +119,7 @@ def overview_tile(h, as_tables: bool = False) -> None:
     indicator = h.indicator
     with st.container(border=True):
         if h.unavailable:
-            st.metric(indicator.title, "unavailable", help=indicator.definition)
+            st.metric(indicator.title, "unavailable", help=help_words(indicator))
             st.caption(h.unavailable)
             return
         delta = None
@@ -143,7 +128,7 @@ def overview_tile(h, as_tables: bool = False) -> None:
             unit = " points" if indicator.unit == indicators.PERCENT else ""
             delta = f"{change:+,.1f}{unit} on a year earlier"
         st.metric(indicator.title, narrative.format_value(indicator, h.value), delta=delta, delta_color="off",
-                  help=indicator.definition)
+                  help=help_words(indicator))
         n = (f"{h.numerator:,.0f} of {h.denominator:,.0f}" if indicator.unit == indicators.PERCENT
              and h.denominator is not None else f"n = {h.numerator:,.0f}" if h.numerator is not None else "")
         st.caption(f"{narrative.period_words(h.basis, h.period)} · {n} · {indicator.better}")

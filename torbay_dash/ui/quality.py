@@ -6,26 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from .. import indicators, queries, sampling, stats
-from ..charts import (
-    AUDIT_TYPE_WORDS,
-    audit_volume_chart,
-    interval_chart,
-    lines_chart,
-    triangulation_chart,
-)
+from ..charts import AUDIT_TYPE_WORDS, audit_volume_chart, interval_chart, lines_chart, triangulation_chart
 from ..compute import Scope
 from ..periods import months
 from .data import cache_key, indicator_frame, registered, settings, snapshot_db
 from .frame import ALL, Filters
-from .widgets import (
-    chart_or_table,
-    definition_popover,
-    guarded,
-    headline,
-    table,
-    url_choice,
-    url_number,
-)
+from .widgets import chart_or_table, definition_popover, guarded, headline, table, url_choice, url_number
 
 GOOD_OR_BETTER = "audits_good_or_better_pct"
 TRIANGULATION = {GOOD_OR_BETTER: "audits good or better",
@@ -286,10 +272,12 @@ def case_sampler(filters: Filters) -> None:
         sample = sampling.draw(eligible, size, seed)
         st.markdown(f"**{len(sample)} case(s)** drawn with seed **{seed}** from {len(eligible):,} ({note}), "
                     "split across teams in proportion to their open cases.")
-        shown = sample.assign(team_name=sample["team"].map(filters.team_name)).rename(
+        shown = sample.assign(team_name=sample["team"].map(filters.team_name),
+                              service=sample["service_id"].map(filters.service_name)).rename(
             columns={"person_id": "child (pseudonymous id)", "worker_id": "worker",
                      "stratum_size": "team's eligible cases", "stratum_sample": "team's sample"})
-        table(shown, f"audit_sample_{filters.as_at:%Y%m%d}_seed{seed}.csv", "sample")
+        table(shown, f"audit_sample_{filters.as_at:%Y%m%d}_seed{seed}.csv", "sample",
+              name=f"audit sample drawn with seed {seed}", csv_only=("team", "service_id"))
 
 
 def sample_size_calculator(default_population: int) -> None:

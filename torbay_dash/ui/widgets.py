@@ -8,21 +8,13 @@ import pandas as pd
 import streamlit as st
 from altair import Undefined
 
-from .. import benchmarks, indicators
+from .. import benchmarks, codes, indicators
 from ..charts import teams_chart, trend_chart
 from ..compute import Scope
 from ..export import safe_csv
 from ..periods import Period, months, rolling_periods, shows_rolling_year
 from ..store import data_root
-from .data import (
-    fingerprint_of,
-    indicator_frame,
-    latest_published,
-    records_behind,
-    references,
-    settings,
-    year_label,
-)
+from .data import fingerprint_of, indicator_frame, latest_published, records_behind, references, settings, year_label
 from .frame import Filters, focus_on
 
 
@@ -35,6 +27,11 @@ def guarded(what: str):
         st.error(f"{what} could not be shown ({str(exc).splitlines()[0][:200]}). The rest of the page is "
                  "unaffected; `python -m torbay_dash snapshots` lists any problems found in the data.",
                  icon=":material/error:")
+
+
+def help_words(indicator: indicators.Indicator) -> str:
+    """A figure's help: what it counts in words; the exact rule is one click away."""
+    return f"{indicator.in_words} The exact rule is under Definition and on the Definitions page."
 
 
 def definition_popover(indicator: indicators.Indicator) -> None:
@@ -77,7 +74,7 @@ def _headline(filters: Filters, indicator: indicators.Indicator) -> None:
     with st.container(border=True):
         label = indicator.title + (" (at period end)" if indicator.kind == "stock" else "")
         st.metric(label, format_value(indicator, row["value"]),
-                  help=indicator.definition)
+                  help=help_words(indicator))
         st.caption(n_caption(indicator, row) +
                    (f" · target {target.value:g}" if target else "") + f" · {indicator.better}")
         definition_popover(indicator)
@@ -110,12 +107,18 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=lambda c: str(c).replace("_", " "))
 
 
-def table(frame: pd.DataFrame, filename: str, key: str, name: str | None = None) -> None:
-    """A table with its CSV download; `name` (default: from the file name) is what a screen reader announces."""
-    frame = readable(frame)
+def table(frame: pd.DataFrame, filename: str, key: str, name: str | None = None,
+          csv_only: tuple[str, ...] = ()) -> None:
+    """A table in words with its CSV download (codes and their words side by side).
+
+    `name` (default: from the file name) is what a screen reader announces for the grid; `csv_only`
+    columns (ids whose words are in another column) go to the download but not on the screen.
+    """
     name = name or filename.removesuffix(".csv").replace("_", " ")
-    st.dataframe(frame, hide_index=True, width="stretch", alt=f"Table: {name}, {len(frame):,} row(s)")
-    download_csv(frame, filename, key)
+    on_screen = frame.drop(columns=list(csv_only), errors="ignore")
+    st.dataframe(readable(codes.for_display(on_screen)), hide_index=True, width="stretch",
+                 alt=f"Table: {name}, {len(frame):,} row(s)")
+    download_csv(readable(codes.for_csv(frame)), filename, key)
 
 
 def chart(figure, name: str, **kwargs):
@@ -175,7 +178,7 @@ def teams_side_by_side(filters: Filters, indicator_id: str, key: str = "") -> st
         name = f"{indicator.title} by team"
         if st.toggle(f"Show {name} as a table", key=f"table_teams_{indicator_id}{key}"):
             table(frame[["team", "team_name", "numerator", "denominator", "value"]],
-                  f"{indicator_id}_by_team.csv", f"teams_{indicator_id}{key}", name=name)
+                  f"{indicator_id}_by_team.csv", f"teams_{indicator_id}{key}", name=name, csv_only=("team",))
             return None
         event = chart(teams_chart(frame, indicator), name, on_select="rerun", key=f"teams_chart_{indicator_id}{key}")
         picked = (event or {}).get("selection", {}).get("team_pick") or []

@@ -11,14 +11,7 @@ from ..charts import caseload_chart, grow_chart, lines_chart
 from ..compute import Scope
 from ..db import read_sql
 from ..periods import Period, add_months, months
-from .data import (
-    cache_key,
-    indicator_frame,
-    records_behind,
-    registered,
-    settings,
-    snapshot_db,
-)
+from .data import cache_key, indicator_frame, records_behind, registered, settings, snapshot_db
 from .frame import ALL, Filters
 from .widgets import as_at_period, chart_or_table, guarded, table
 
