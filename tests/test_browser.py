@@ -3,28 +3,18 @@
 Skipped where Chromium is absent, except in CI (CI=true), where a missing browser fails.
 """
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGES = {"": "Overview", "safeguarding": "Safeguarding", "cared-for-children": "Cared-for children",
-         "workforce": "Workforce", "quality-assurance": "Quality assurance", "definitions": "Definitions"}
+# browser_app is a plugin (its fixtures: server, browser) and a module of helpers; marked for
+# assertion rewriting before it is imported, as pytest does for a plugin
+pytest.register_assert_rewrite("browser_app")
+from browser_app import CHROMIUM, PAGES, _settled  # noqa: E402
+from browser_app import browser_available as _browser_available  # noqa: E402
+
+pytest_plugins = ["browser_app"]
 
 pytestmark = pytest.mark.browser
-
-
-def _browser_available() -> bool:
-    return Path(CHROMIUM).exists()
 
 
 if not _browser_available():
@@ -32,54 +22,6 @@ if not _browser_available():
         pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install it (apt-get install -y chromium)",
                     pytrace=False)
     pytest.skip("Chromium is not installed; browser tests skipped outside CI", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(demo_root):
-    port = _free_port()
-    env = {**os.environ, "TORBAY_DASH_DATA": str(demo_root)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                             "--server.headless=true", f"--server.port={port}",
-                             "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}")
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _settled(page):
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
 
 
 @pytest.mark.parametrize("path, title", PAGES.items())

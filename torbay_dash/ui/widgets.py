@@ -325,13 +325,18 @@ def link_to_indicator(indicator_id: str, label: str = "Open") -> None:
                  help=f"{indicator.title} on the {indicators.AREAS[indicator.area]} page, with these filters")
 
 
-def from_overview(filters: Filters, area: str) -> None:
-    """When a link names one of this area's indicators, explore it first: trend, teams, children."""
+def from_overview(filters: Filters, area: str) -> bool:
+    """When a link names one of this area's indicators, explore it first: trend, teams, children.
+
+    The reader lands on this section (scrolled to and focused); True when it was drawn.
+    """
     wanted = st.query_params.get("indicator")
     if wanted not in indicators.REGISTRY or indicators.get(wanted).area != area:
-        return
+        return False
     st.header(f"From the overview: {indicators.get(wanted).title}", anchor="from-the-overview")
     focus_on("from-the-overview", once_for=f"{area}:{wanted}")
     ids = [i.id for i in indicators.REGISTRY.values() if i.area == area]
     # workforce unit rows are staff, not children: no list there
-    indicator_explorer(filters, ids, default=ids[0], key="indicator", children=area != "workforce")
+    # no default: the choice always stays in the URL, so the section stays when another indicator is picked
+    indicator_explorer(filters, ids, default="", key="indicator", children=area != "workforce")
+    return True

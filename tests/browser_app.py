@@ -1,0 +1,84 @@
+"""The running app and a real browser, shared by the browser test modules.
+
+A test module uses these fixtures with ``pytest_plugins = ["browser_app"]`` (not by importing
+them: a fixture imported into two modules is two fixtures, and would start two apps). The app
+and the browser are session-scoped, so one app on the demo data serves every browser module.
+
+Each module keeps its own skip logic (no Chromium: skipped, except CI=true, which fails), so
+the fixtures here never run without a browser.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAGES = {"": "Overview", "safeguarding": "Safeguarding", "cared-for-children": "Cared-for children",
+         "workforce": "Workforce", "quality-assurance": "Quality assurance", "definitions": "Definitions"}
+
+
+def browser_available() -> bool:
+    return Path(CHROMIUM).exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(demo_root, tmp_path_factory):
+    """The app on the demo data, at its base URL."""
+    port = _free_port()
+    env = {**os.environ, "TORBAY_DASH_DATA": str(demo_root)}
+    # the log goes to a file: a pipe nobody reads fills up and stalls a long-running server
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                                 "--server.headless=true", f"--server.port={port}",
+                                 "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
+                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        proc.wait()
+        pytest.fail(f"streamlit did not start: {log_path.read_text(errors='replace')[-2000:]}")
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _settled(page):
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60000)
