@@ -100,3 +100,102 @@ def test_no_serious_or_critical_wcag_violations(server, browser, path, title):
     failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
     assert not failing, (f"{title} (/{path}): {len(failing)} serious or critical WCAG 2.x A/AA "
                          "violation(s) found by axe-core:\n" + "\n".join(_describe(v) for v in failing))
+
+
+# ---------------------------------------------------------------- beyond what axe sees: keyboard, names, titles
+
+def _open(browser, server, path: str, height: int = 1000):
+    page = browser.new_page(viewport={"width": WIDTH, "height": height})
+    page.goto(f"{server}/{path}")
+    _settled(page)
+    return page
+
+
+def test_every_page_has_its_own_browser_title(server, browser):
+    titles = {}
+    for path, title in PAGES.items():
+        page = _open(browser, server, path)
+        try:
+            titles[path] = page.title()
+            assert titles[path].startswith(f"{title} · "), titles[path]
+        finally:
+            page.close()
+    assert len(set(titles.values())) == len(PAGES), titles
+
+
+def test_overview_tiles_keep_their_whole_titles_and_sparklines_stay_out_of_the_tab_order(server, browser):
+    page = _open(browser, server, "", height=1600)
+    try:
+        _show_everything(page)
+        labels = page.locator('[data-testid="stMetricLabel"] p')
+        assert labels.count() >= 20
+        cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricLabel"] p')]
+            .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText)""")
+        assert not cut, f"tile titles cut off: {cut}"
+        # "Children on child protection plans per 10,000" keeps its 10,000
+        assert page.get_by_text("Children on child protection plans per 10,000", exact=True).first.is_visible()
+        # the sparklines' toolbars (four buttons each, invisible) take no keyboard focus
+        sparklines = page.locator('[class*="st-key-sparkline"]')
+        assert sparklines.count() >= 20
+        focusable = page.evaluate("""() => [...document.querySelectorAll(
+            '[class*="st-key-sparkline"] [data-testid="stElementToolbar"] button')]
+            .filter(b => b.offsetParent !== null).length""")
+        assert focusable == 0
+        # every chart is announced by its name, not as "Vega visualization"
+        names = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+            .map(c => c.getAttribute('aria-label') || '')""")
+        assert names and all(n.startswith("Chart: ") for n in names), names[:5]
+    finally:
+        page.close()
+
+
+def test_focus_is_visible_on_sidebar_links(server, browser):
+    page = _open(browser, server, "")
+    try:
+        link = page.locator('[data-testid="stSidebarNav"] a').nth(1)
+        link.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focus by keyboard, so :focus-visible applies
+        outline = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)] }""")
+        assert outline[0] == "A" and outline[1] != "none" and outline[2] >= 2, outline
+    finally:
+        page.close()
+
+
+def test_a_tile_link_lands_on_its_indicator_with_focus(server, browser):
+    page = _open(browser, server, "", height=900)
+    try:
+        page.locator('a[href*="indicator=cla_visits_in_timescale_pct"]').first.click()
+        page.wait_for_url("**/cared-for-children?**", timeout=30000)
+        _settled(page)
+        heading = page.locator("#from-the-overview")
+        heading.wait_for(timeout=30000)
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'from-the-overview'",
+                               timeout=15000)
+        box = heading.bounding_box()
+        assert box is not None and 0 <= box["y"] < 300, box  # at the top of the window, not far below it
+    finally:
+        page.close()
+
+
+def test_the_team_whose_children_to_list_can_be_chosen_by_keyboard_and_is_kept_in_the_url(server, browser):
+    page = _open(browser, server, "safeguarding?indicator=assessments_45wd_pct", height=1600)
+    try:
+        choice = page.get_by_role("combobox", name="Team whose children to list")
+        choice.focus()
+        page.keyboard.type("Assessment team 2")
+        page.keyboard.press("Enter")
+        _settled(page)
+        page.wait_for_function("() => window.location.search.includes('indicator_team=')", timeout=10000)
+        caption = page.get_by_text("record(s) for Assessment team 2")
+        caption.wait_for(timeout=30000)
+        assert caption.is_visible()
+        # a copied link lists the same team's children
+        fresh = browser.new_page(viewport={"width": WIDTH, "height": 1600})
+        fresh.goto(page.url)
+        _settled(fresh)
+        fresh.get_by_text("record(s) for Assessment team 2").wait_for(timeout=30000)
+        fresh.close()
+    finally:
+        page.close()
