@@ -30,6 +30,16 @@ def browser_available() -> bool:
     return Path(CHROMIUM).exists()
 
 
+def require_browser() -> None:
+    """At a browser module's top: skip it where Chromium is absent, except in CI (CI=true), where that fails."""
+    if browser_available():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install it (apt-get install -y chromium)",
+                    pytrace=False)
+    pytest.skip("Chromium is not installed; browser tests skipped outside CI", allow_module_level=True)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

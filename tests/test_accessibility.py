@@ -7,26 +7,19 @@ fails, with the rule, what it asks, how many elements break it and where.
 
 Skipped where Chromium is absent, except in CI (CI=true), where a missing browser fails.
 """
-import os
-
 import pytest
 
 # browser_app is a plugin (its fixtures: server, browser) and a module of helpers; marked for
 # assertion rewriting before it is imported, as pytest does for a plugin
 pytest.register_assert_rewrite("browser_app")
-from browser_app import CHROMIUM, PAGES, _settled  # noqa: E402
-from browser_app import browser_available as _browser_available  # noqa: E402
+from browser_app import PAGES, require_browser, _settled  # noqa: E402
 
 pytest_plugins = ["browser_app"]
 
 pytestmark = pytest.mark.browser
 
 
-if not _browser_available():
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install it (apt-get install -y chromium)",
-                    pytrace=False)
-    pytest.skip("Chromium is not installed; browser tests skipped outside CI", allow_module_level=True)
+require_browser()
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]  # axe-core has no wcag22a tag
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}

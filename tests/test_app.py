@@ -158,8 +158,9 @@ def test_safeguarding_page_renders_all_indicators(demo_root, use_data_root):
     use_data_root(demo_root)
     from torbay_dash.indicators import REGISTRY
     at = app().switch_page("views/safeguarding.py").run()
-    summary = next(df.value for df in at.dataframe if "id" in df.value.columns and "England" in df.value.columns)
-    assert set(summary["id"]) == {i for i, ind in REGISTRY.items() if ind.area == "safeguarding"}
+    summary = next(df.value for df in at.dataframe if "indicator" in df.value.columns and "England" in df.value.columns)
+    # indicators by their titles (ids go to the CSV only)
+    assert set(summary["indicator"]) == {ind.title for ind in REGISTRY.values() if ind.area == "safeguarding"}
     assert not (summary["value"] == "unavailable").any()
 
 

@@ -13,7 +13,7 @@ from ..db import read_sql
 from ..periods import Period, months
 from .data import cache_key, indicator_frame, records_behind, snapshot_db
 from .frame import Filters
-from .widgets import as_at_period, chart_or_table, guarded, table
+from .widgets import as_at_period, chart_or_table, children_table, guarded, table
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
@@ -73,9 +73,8 @@ def cla_reviews_due(filters: Filters, window: int = 20) -> None:
         elif due.empty:
             st.write("None due.")
         else:
-            table(due.assign(team=due["team"].map(filters.team_name)).rename(
-                columns={"person_id": "child (pseudonymous id)", "worker_id": "worker"}),
-                "cla_reviews_due.csv", "cla_reviews_due")
+            children_table(filters, due, "cla_reviews_due.csv", "cla_reviews_due",
+                           f"children in care whose review is due in {window} working days or overdue")
 
 
 def missing_summary(filters: Filters) -> None:
@@ -111,9 +110,8 @@ def cla_visits_due(filters: Filters, days_ahead: int = 7) -> None:
             return
         st.caption(f"{int((due['status'] == 'overdue').sum())} overdue, "
                    f"{int((due['status'] == 'due soon').sum())} due within {days_ahead} days.")
-        table(due.assign(team=due["team"].map(filters.team_name)).rename(
-            columns={"person_id": "child (pseudonymous id)", "worker_id": "worker"}),
-            "cla_visits_due.csv", "cla_visits_due")
+        children_table(filters, due, "cla_visits_due.csv", "cla_visits_due",
+                       f"children in care whose visit is overdue or due within {days_ahead} days")
 
 
 def camhs_share(filters: Filters) -> None:

@@ -95,7 +95,7 @@ def references(indicator_id: str, as_at: dt.date) -> pd.DataFrame:
         for label, column in (("England", "england"), ("statistical neighbours", "neighbours")):
             if pd.notna(published[column]):
                 rows.append({"label": label, "value": published[column],
-                             "text": f"{label} {year}: {published[column]:g}"})
+                             "text": f"{label} {year}: {round(published[column], 1):g}"})
     return pd.DataFrame(rows, columns=["label", "value", "text"])
 
 

@@ -90,12 +90,25 @@ def focus_on(anchor: str, once_for: str) -> None:
     st.session_state[LANDED_KEY] = once_for
     st.html(f"""<script>
       (function land(tries) {{
+        const app = document.querySelector('[data-testid="stApp"]');
         const heading = document.getElementById({json.dumps(anchor)});
-        if (!heading) {{ if (tries > 0) setTimeout(() => land(tries - 1), 200); return; }}
+        const settled = app && app.getAttribute("data-test-script-state") === "notRunning";
+        if (!heading || !settled) {{ if (tries > 0) setTimeout(() => land(tries - 1), 200); return; }}
         heading.setAttribute("tabindex", "-1");
         heading.scrollIntoView({{block: "start"}});
         heading.focus({{preventScroll: true}});
-      }})(50);
+        // charts above may still be drawing and push the heading down: keep it at the top for a
+        // few seconds, unless the reader scrolls, types or moves focus first
+        let moved = false, checks = 12;
+        for (const event of ["wheel", "keydown", "touchmove", "mousedown"]) {{
+          window.addEventListener(event, () => {{ moved = true; }}, {{once: true, capture: true}});
+        }}
+        (function keep() {{
+          if (moved || document.activeElement !== heading || --checks < 0) return;
+          if (Math.abs(heading.getBoundingClientRect().top) > 40) heading.scrollIntoView({{block: "start"}});
+          setTimeout(keep, 250);
+        }})();
+      }})(300);
     </script>""", unsafe_allow_javascript=True)
 
 

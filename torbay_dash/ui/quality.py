@@ -11,7 +11,8 @@ from ..compute import Scope
 from ..periods import months
 from .data import cache_key, indicator_frame, registered, settings, snapshot_db
 from .frame import ALL, Filters
-from .widgets import chart_or_table, definition_popover, guarded, headline, table, url_choice, url_number
+from .widgets import (chart_or_table, children_table, definition_popover, guarded, headline, table, url_choice,
+                      url_number)
 
 GOOD_OR_BETTER = "audits_good_or_better_pct"
 TRIANGULATION = {GOOD_OR_BETTER: "audits good or better",
@@ -179,9 +180,8 @@ def audit_actions(filters: Filters) -> None:
         st.markdown(f"**Overdue at {filters.as_at:%d %B %Y}**: {len(overdue):,} action(s) past their due date and "
                     "not completed, most overdue first.")
         if not overdue.empty:
-            table(overdue.assign(team=overdue["team"].map(filters.team_name)).rename(
-                columns={"person_id": "child (pseudonymous id)", "worker_id": "worker"}),
-                "audit_actions_overdue.csv", "actions_overdue")
+            children_table(filters, overdue, "audit_actions_overdue.csv", "actions_overdue",
+                           "audit actions overdue")
 
 
 def audit_themes(filters: Filters) -> None:

@@ -12,7 +12,7 @@ from ..compute import Scope
 from ..periods import Period
 from .data import cache_key, settings, snapshot_db
 from .frame import Filters
-from .widgets import chart_or_table, guarded, table
+from .widgets import chart_or_table, children_table, guarded
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
@@ -79,10 +79,9 @@ def child_protection_now(filters: Filters) -> None:
         if overdue.empty:
             st.write("None: every child on a plan for longer than the standard was seen within it.")
         else:
-            table(overdue[["person_id", "team", "worker_id", "plan_start", "category", "last_seen_visit",
-                           "working_days_since_seen"]].assign(team=lambda f: f["team"].map(filters.team_name))
-                  .rename(columns={"person_id": "child (pseudonymous id)", "worker_id": "worker"}),
-                  "cp_visits_overdue.csv", "cp_overdue")
+            children_table(filters, overdue[["person_id", "team", "worker_id", "plan_start", "category",
+                                             "last_seen_visit", "working_days_since_seen"]],
+                           "cp_visits_overdue.csv", "cp_overdue", "children whose CP visit is overdue")
     window = 15
     with guarded("Meetings due"):
         due = _cp_due(*cache_key(filters), as_at, window, filters.scope.teams)
@@ -92,6 +91,5 @@ def child_protection_now(filters: Filters) -> None:
         elif due.empty:
             st.write("None due.")
         else:
-            table(due.assign(team=due["team"].map(filters.team_name)).rename(
-                columns={"person_id": "child (pseudonymous id)", "plan_or_enquiry_id": "plan or S47 id",
-                         "worker_id": "worker"}), "cp_meetings_due.csv", "cp_due")
+            children_table(filters, due, "cp_meetings_due.csv", "cp_due", "CP reviews and conferences due",
+                           columns={"plan_or_enquiry_id": "plan or S47 id"})

@@ -121,6 +121,16 @@ def table(frame: pd.DataFrame, filename: str, key: str, name: str | None = None,
     download_csv(readable(codes.for_csv(frame)), filename, key)
 
 
+CHILD_COLUMNS = {"person_id": "child (pseudonymous id)", "worker_id": "worker"}
+
+
+def children_table(filters: Filters, frame: pd.DataFrame, filename: str, key: str, name: str,
+                   columns: dict[str, str] | None = None) -> None:
+    """A list of children for managers: team names for team ids, pseudonymous ids said to be so."""
+    table(frame.assign(team=frame["team"].map(filters.team_name)).rename(columns={**CHILD_COLUMNS, **(columns or {})}),
+          filename, key, name=name)
+
+
 def chart(figure, name: str, **kwargs):
     """An Altair chart announced by its name and its one-sentence description, not as "Vega visualization"."""
     description = getattr(figure, "description", None)
@@ -241,7 +251,7 @@ def indicators_summary_table(filters: Filters, area: str) -> None:
     """Every indicator of an area in one table, with its CSV."""
     with guarded("The table of indicators"):
         table(indicators_summary(filters, area), f"{area}_indicators.csv", f"{area}_summary",
-              name=f"every {indicators.AREAS[area]} indicator")
+              name=f"every {indicators.AREAS[area]} indicator", csv_only=("id",))
 
 
 def indicators_summary(filters: Filters, area: str) -> pd.DataFrame:
@@ -251,15 +261,19 @@ def indicators_summary(filters: Filters, area: str) -> pd.DataFrame:
         row = indicator_frame(filters, indicator.id, [filters.period]).iloc[0]
         target = settings().targets.get(indicator.id)
         published = latest_published(indicator.id, filters.as_at)
+
+        def comparator(column: str, with_year: bool = False) -> str:
+            if published is None or pd.isna(published[column]):
+                return "not published"
+            return f"{round(published[column], 1):g}" + (f" ({year_label(published)})" if with_year else "")
+
         rows.append({
             "indicator": indicator.title, "id": indicator.id,
             "value": format_value(indicator, row["value"]) if not row["unavailable"] else "unavailable",
             "n": n_caption(indicator, row),
-            "target": f"{target.value:g}" if target else "",
-            "England": f"{published['england']:g} ({year_label(published)})"
-                       if published is not None and pd.notna(published["england"]) else "",
-            "statistical neighbours": f"{published['neighbours']:g}"
-                                      if published is not None and pd.notna(published["neighbours"]) else "",
+            "target": f"{target.value:g}" if target else "none set",
+            "England": comparator("england", with_year=True),
+            "statistical neighbours": comparator("neighbours"),
             "better": indicator.better})
     return pd.DataFrame(rows)
 
