@@ -36,7 +36,7 @@ def help_words(indicator: indicators.Indicator) -> str:
 
 def definition_popover(indicator: indicators.Indicator) -> None:
     with st.popover("Definition", icon=":material/info:"):
-        st.markdown(f"**{indicator.title}** (`{indicator.id}`)")
+        st.markdown(f"**{indicator.title}** (id `{indicator.id}`, as the command line and downloads name it)")
         st.write(indicator.definition)
         st.caption(f"Unit: {indicator.unit_label} · {indicator.better} · team: {indicator.team_rule}"
                    + (f" · source: {indicator.source}" if indicator.source else ""))
