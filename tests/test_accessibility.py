@@ -168,6 +168,14 @@ def test_a_tile_link_lands_on_its_indicator_with_focus(server, browser):
                                timeout=15000)
         box = heading.bounding_box()
         assert box is not None and 0 <= box["y"] < 300, box  # at the top of the window, not far below it
+        # back on the overview, the same link lands again
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Overview").click()
+        _settled(page)
+        page.locator('a[href*="indicator=cla_visits_in_timescale_pct"]').first.click()
+        page.wait_for_url("**/cared-for-children?**", timeout=30000)
+        _settled(page)
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'from-the-overview'",
+                               timeout=15000)
     finally:
         page.close()
 

@@ -71,6 +71,8 @@ def styles() -> None:
 def page(title: str, needs_data: bool = True) -> Filters | None:
     """Start a screen: its own browser title and heading, then the filters; without data, the empty state."""
     st.set_page_config(page_title=f"{title} · {settings().name} children's services")
+    if "indicator" not in st.query_params:
+        forget_landing()  # the next link naming an indicator lands on it again
     st.title(title)
     current = filters()
     if current is None and needs_data:
@@ -113,7 +115,7 @@ def focus_on(anchor: str, once_for: str) -> None:
 
 
 def forget_landing() -> None:
-    """Back on the overview: the next tile link lands on its indicator again."""
+    """On a page no link has named an indicator for: the next such link lands on its indicator again."""
     st.session_state.pop(LANDED_KEY, None)
 
 
