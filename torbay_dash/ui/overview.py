@@ -24,16 +24,10 @@ VARIATION_BADGES = {
     "neither_high": ("blue", "▲ unusually high"), "neither_low": ("blue", "▼ unusually low"),
     "common_cause": ("gray", "● no significant change"), "not_enough_points": ("gray", "○ too few months to judge"),
 }
-
-
 ASSURANCE_BADGES = {"consistent_pass": ("green", "✓ target met consistently"),
                     "consistent_fail": ("red", "✗ target not met consistently"),
                     "inconsistent": ("orange", "~ target hit and miss")}
-
-
 IMPROVING = ("improvement_high", "improvement_low")
-
-
 CONCERN = ("concern_high", "concern_low")
 
 

@@ -19,8 +19,6 @@ TRIANGULATION = {GOOD_OR_BETTER: "audits good or better",
                  "cla_visits_in_timescale_pct": "CLA visits in timescale",
                  "assessments_45wd_pct": "assessments within 45 working days",
                  "icpc_15wd_pct": "ICPCs within 15 working days"}
-
-
 CASE_TYPES = {"all": "All open cases (CIN, CP and CLA)", "CIN": "Children in need (CIN)",
               "CP": "Child protection plans (CP)", "CLA": "Children looked after (CLA)"}
 
