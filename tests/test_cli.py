@@ -1,5 +1,8 @@
-"""The metrics CLI is a contract: its JSON shape, --by team, unavailable tables and exit status 2."""
+"""The metrics CLI is a contract: its JSON shape, --by team, unavailable tables, guarded CSV and exit status 2."""
+import csv
+import io
 import json
+import re
 import subprocess
 import sys
 
@@ -7,6 +10,7 @@ import pytest
 
 from snapshots import publish, small_service, write_tables
 from torbay_dash.cli import main
+from torbay_dash.export import neutralise
 from torbay_dash.indicators import REGISTRY
 
 
@@ -153,3 +157,36 @@ def test_an_explicit_empty_root_is_not_filled_with_demo_data(tmp_root, capsys):
     code, _, err = run(["metrics", "--data", str(tmp_root), "--from", "2020-08-01", "--to", "2021-07-31"], capsys)
     assert code == 2 and "python -m torbay_dash demo" in err
     assert not (tmp_root / "snapshots").exists()
+
+
+def with_team(team_id: str) -> dict:
+    """small_service with every child allocated to one team whose id and name are `team_id`."""
+    tables = small_service()
+    tables["ssd_department"] = [{"dept_team_id": team_id, "dept_team_name": team_id}]
+    for involvement in tables["ssd_involvements"]:
+        involvement["invo_professional_team"] = team_id
+    return tables
+
+
+@pytest.mark.parametrize("team_id", ["=cmd|' /C calc'!A0", "@SUM(1+1)", "T\r=HYPERLINK(\"x\")"])
+def test_csv_format_cannot_run_a_team_name_as_a_formula(tmp_path, capsys, team_id):
+    """A hostile team in the extract reaches --format csv through the same guard as the app's downloads."""
+    folder = write_tables(tmp_path / "snap", with_team(team_id))
+    code, out, err = run(["metrics", "--data", str(folder), "--from", "2021-01-01", "--to", "2021-06-30",
+                          "--by", "team", "--ids", "cla_count", "--format", "csv"], capsys)
+    assert code == 0, err
+    assert not out.startswith("\ufeff")  # stdout is plain CSV, no byte-order mark
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert [(r["team"], r["value"]) for r in rows] == [(neutralise(team_id), "5")]
+    assert rows[0]["team"] != team_id  # the guard did change it
+    assert [line for line in re.split(r"\r\n|\r|\n", out) if re.match(r'^"?[=+\-@\t]', line)] == []
+
+
+def test_a_period_ending_after_the_snapshot_is_refused(tmp_root, capsys):
+    """Figures after the as-at date are not known: a --to beyond it would read as a real zero or a partial count."""
+    publish(tmp_root, "2021-06-30", small_service())
+    code, out, err = run(["metrics", "--data", str(tmp_root), "--from", "2021-01-01", "--to", "2021-07-31",
+                          "--ids", "referrals"], capsys)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "--to 2021-07-31" in err and "as-at date 2021-06-30" in err

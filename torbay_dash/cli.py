@@ -6,19 +6,19 @@ keys and its exit status 2 with one line on stderr for bad input must not change
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import math
 import sys
 
 import duckdb
+import pandas as pd
 
 from . import indicators
 from .calendar import FIRST_DAY, LAST_DAY
 from .compute import compute_many
 from .db import SnapshotDB
+from .export import csv_text
 from .periods import Period, months, quarters
 from .settings import load_settings
 from .store import DataError, Store, data_root, open_data
@@ -124,6 +124,9 @@ def run_metrics(args) -> int:
     if args.data is None and needs_first_run():
         ensure_demo_data(progress=lambda message: print(message, file=sys.stderr))
     snapshot = open_data(args.data)
+    if args.end > snapshot.as_at:
+        raise UsageError(f"--to {args.end} is after the snapshot's as-at date {snapshot.as_at}; "
+                         "figures after it are not known")
     settings = load_settings(data_root(args.data))
     whole = Period(args.start, args.end)
     periods = {None: [whole], "month": months(args.start, args.end),
@@ -140,11 +143,8 @@ def run_metrics(args) -> int:
     else:
         fields = ["id", "from", "to"] + (["team"] if args.by else []) + \
                  ["numerator", "denominator", "value", "unavailable"]
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(records)
-        sys.stdout.write(buffer.getvalue())
+        # object dtype keeps whole numbers whole (8, not 8.0) next to blanks
+        sys.stdout.write(csv_text(pd.DataFrame(records, columns=fields, dtype=object)))
     return 0
 
 
