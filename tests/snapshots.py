@@ -90,10 +90,20 @@ def by_team_figures(frame) -> dict:
 
 
 def generated_snapshot(tables: dict[str, list[dict]], folder: Path):
-    """Write generated tables as a snapshot dated 2022-06-30 under `folder`; (tables, SnapshotDB) once usable."""
+    """Write generated tables as a snapshot under `folder`; (tables, SnapshotDB) once usable.
+
+    Dated after every generated date. The generated tables are messy on purpose, with more
+    bad rows (an end before its start, a missing key date) than validation allows a real
+    extract before it quarantines the table; differential tests are about how the SQL treats
+    those rows, so here they are let through as warnings (tests/test_validation.py checks the
+    quarantine itself).
+    """
     from torbay_dash.db import SnapshotDB
     from torbay_dash.store import load_snapshot
 
-    snapshot = load_snapshot(write_tables(folder / "2022-06-30", tables), cache=False)
+    snapshot = load_snapshot(write_tables(folder / "2024-12-31", tables), cache=False)
+    for problem in snapshot.report.problems:
+        if problem.severity == "error" and 0 < problem.n_rows:
+            problem.severity = "warning"
     assert snapshot.usable, snapshot.report.problems
     return tables, SnapshotDB(snapshot)

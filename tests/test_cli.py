@@ -65,11 +65,24 @@ def test_absent_table_gives_unavailable(tmp_path, capsys):
 def test_data_root_uses_the_latest_usable_snapshot(tmp_root, capsys):
     publish(tmp_root, "2021-06-30", small_service())
     later = write_tables(tmp_root / "snapshots" / "2021-07-31", small_service())
-    (later / "ssd_cin_episodes.parquet").write_bytes(b"PAR1 broken")
+    for path in later.glob("*.parquet"):
+        path.write_bytes(b"PAR1 broken")
     code, out, _ = run(["metrics", "--data", str(tmp_root), "--from", "2021-01-01", "--to", "2021-06-30",
                         "--ids", "referrals"], capsys)
     assert code == 0
     assert json.loads(out)[0]["value"] == 8
+
+
+def test_a_quarantined_table_makes_its_indicators_unavailable_with_the_reason(tmp_root, capsys):
+    publish(tmp_root, "2021-06-30", small_service())
+    later = write_tables(tmp_root / "snapshots" / "2021-07-31", small_service())
+    (later / "ssd_cin_episodes.parquet").write_bytes(b"PAR1 broken")
+    code, out, _ = run(["metrics", "--data", str(tmp_root), "--from", "2021-01-01", "--to", "2021-06-30",
+                        "--ids", "referrals,cla_count"], capsys)
+    referrals, cla = json.loads(out)
+    assert code == 0 and referrals["value"] is None
+    assert "ssd_cin_episodes (quarantined: the file cannot be read as Parquet" in referrals["unavailable"]
+    assert cla["value"] == 5   # from the tables still served
 
 
 def test_csv_format(tmp_path, capsys):
@@ -118,14 +131,15 @@ def test_unreadable_data_exits_2_naming_the_problem(tmp_path, make_data):
         (path / "snapshots").mkdir(parents=True)
     else:
         path = write_tables(tmp_path / "snap", small_service())
-        (path / "ssd_person.parquet").write_bytes(b"garbage")
+        for table in path.glob("*.parquet"):
+            table.write_bytes(b"garbage")
     result = subprocess.run([sys.executable, "-m", "torbay_dash", "metrics", "--data", str(path),
                              "--from", "2021-01-01", "--to", "2021-03-31"], capture_output=True, text=True)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
     if make_data == "corrupt_folder":
-        assert "ssd_person.parquet" in result.stderr
+        assert "cannot be read as Parquet" in result.stderr and ".parquet" in result.stderr
 
 
 def test_snapshots_command_lists_problems(tmp_root, capsys):
@@ -135,7 +149,8 @@ def test_snapshots_command_lists_problems(tmp_root, capsys):
     code, out, _ = run(["snapshots", "--data", str(tmp_root)], capsys)
     assert code == 0
     assert "2021-06-30  usable" in out
-    assert "2021-07-31  NOT USABLE" in out and "ssd_person.parquet" in out
+    assert "2021-07-31  usable      extract    6 tables served, 1 quarantined (ssd_person)" in out
+    assert "error: ssd_person.parquet: table ssd_person: the file cannot be read as Parquet" in out
 
 
 def test_first_run_builds_the_demo_data_into_the_project_root(tmp_path, monkeypatch, capsys):

@@ -16,7 +16,9 @@ JULY = Period(dt.date(2021, 7, 1), dt.date(2021, 7, 31))
 
 
 def db_of(tmp_path, tables):
-    return SnapshotDB(load_snapshot(write_tables(tmp_path / "2021-07-31", tables), cache=False))
+    """The tables as a snapshot taken a month after AS_AT, so the queries can ask about 31 July
+    with a completion in August already recorded (X5)."""
+    return SnapshotDB(load_snapshot(write_tables(tmp_path / "2021-08-31", tables), cache=False))
 
 
 def audit(aid, day, team="T1", kind="case", grade="good", moderated=None, person="P1", theme="Planning",
@@ -85,7 +87,7 @@ ACTIONS = [
     {"action_id": "X4", "audit_id": "A3", "raised_date": "2021-07-02", "due_date": "2021-07-31",
      "completed_date": None},           # due on the as-at date itself: not yet overdue
     {"action_id": "X5", "audit_id": "A6", "raised_date": "2021-05-02", "due_date": "2021-06-01",
-     "completed_date": "2021-08-05"},   # completed after the as-at date: still overdue at 31 July (60 days)
+     "completed_date": "2021-08-05"},   # completed after 31 July: still overdue at 31 July (60 days)
 ]
 
 

@@ -16,7 +16,7 @@ def _good(root, as_at):
     return snapshot
 
 
-def test_truncated_parquet_is_unusable_and_the_previous_snapshot_is_served(tmp_root):
+def test_a_truncated_table_is_quarantined_and_the_rest_served(tmp_root):
     _good(tmp_root, "2021-06-30")
     later = tmp_root / "snapshots" / "2021-07-31"
     write_tables(later, small_service())
@@ -24,13 +24,23 @@ def test_truncated_parquet_is_unusable_and_the_previous_snapshot_is_served(tmp_r
     referrals.write_bytes(referrals.read_bytes()[:200])  # cut off mid-file: no footer
 
     store = Store(tmp_root)
-    bad = store.get("2021-07-31")
-    assert not bad.usable
-    [problem] = bad.report.errors
+    later_snapshot = store.get("2021-07-31")
+    assert later_snapshot.usable and "ssd_cin_episodes" not in later_snapshot.tables
+    [problem] = later_snapshot.errors
     assert problem.file == "ssd_cin_episodes.parquet" and problem.table == "ssd_cin_episodes"
-    assert "cannot be read" in problem.message
-    assert store.latest_usable().id == "2021-06-30"
-    assert open_data(tmp_root).id == "2021-06-30"
+    assert "cannot be read" in later_snapshot.quarantined["ssd_cin_episodes"]
+    assert open_data(tmp_root).id == "2021-07-31"
+
+
+def test_a_snapshot_with_every_table_truncated_is_refused_and_the_previous_served(tmp_root):
+    _good(tmp_root, "2021-06-30")
+    later = write_tables(tmp_root / "snapshots" / "2021-07-31", small_service())
+    for path in later.glob("*.parquet"):
+        path.write_bytes(path.read_bytes()[:200])
+    store = Store(tmp_root)
+    assert not store.get("2021-07-31").usable
+    assert any("no table can be served" in r for r in store.get("2021-07-31").reasons)
+    assert store.latest_usable().id == "2021-06-30" == open_data(tmp_root).id
 
 
 def test_missing_required_column_names_table_and_column(tmp_root):
@@ -41,26 +51,32 @@ def test_missing_required_column_names_table_and_column(tmp_root):
     frame.to_parquet(later / "ssd_cla_episodes.parquet")
 
     snapshot = Store(tmp_root).get("2021-07-31")
-    assert not snapshot.usable
-    assert [(p.table, p.column) for p in snapshot.report.errors] == [
-        ("ssd_cla_episodes", "clae_cla_episode_ceased_date")]
-    assert "missing" in str(snapshot.report.errors[0])
-    assert Store(tmp_root).latest_usable().id == "2021-06-30"
+    assert [(p.table, p.column) for p in snapshot.errors] == [("ssd_cla_episodes", "clae_cla_episode_ceased_date")]
+    assert "missing" in str(snapshot.errors[0])
+    assert set(snapshot.quarantined) == {"ssd_cla_episodes"} and "ssd_person" in snapshot.tables
 
 
-def test_publishing_a_bad_extract_leaves_the_good_one_untouched(tmp_root):
+def test_publishing_a_replacement_that_loses_a_table_is_held_and_the_good_one_untouched(tmp_root):
     good = _good(tmp_root, "2021-07-31")
     before = {p.name: p.read_bytes() for p in good.path.glob("*.parquet")}
     tables = small_service()
     tables["ssd_cin_episodes"] = [dict(r, cine_referral_id="R1") for r in tables["ssd_cin_episodes"]]  # all one id
     frames = {n: contract_frame(n, rows) for n, rows in tables.items()}
     result = Store(tmp_root).publish(dt.date(2021, 7, 31), frames, {"source": "bad extract"})
-    assert not result.usable
-    assert "rejected" in str(result.path)
-    assert any(p.column == "cine_referral_id" and "unique" in p.message for p in result.report.errors)
+    assert "held" == result.path.parent.name
+    assert any("repeat an id" in p.message for p in result.errors if p.column == "cine_referral_id")
+    assert any("ssd_cin_episodes" in reason and "quarantined" in reason for reason in result.held_because)
     after = {p.name: p.read_bytes() for p in good.path.glob("*.parquet")}
     assert before == after
     assert Store(tmp_root).latest_usable().manifest["source"] == "test fixture"
+
+
+def test_publishing_an_extract_with_nothing_usable_is_rejected(tmp_root):
+    good = _good(tmp_root, "2021-07-31")
+    frames = {"ssd_person": contract_frame("ssd_person", [{"pers_person_id": "P1"}]).assign(pers_forename="Alex")}
+    result = Store(tmp_root).publish(dt.date(2021, 7, 31), frames, {"source": "bad extract"})
+    assert not result.usable and result.path.parent.name == "rejected"
+    assert Store(tmp_root).latest_usable().path == good.path
 
 
 def test_publishing_a_good_extract_replaces_the_same_date(tmp_root):
@@ -92,10 +108,10 @@ def test_a_few_bad_values_are_warnings_with_row_numbers(tmp_path):
     assert "rows 3" in str(problem)
 
 
-def test_many_bad_values_make_the_snapshot_unusable(tmp_path):
-    # 3 unreadable dates in 200 rows is over the allowance of 2
+def test_many_bad_values_quarantine_the_table(tmp_path):
+    # 3 unreadable dates in 200 rows is over the allowance of 2; the only table, so nothing is left
     report = _people_with_bad_dates(tmp_path / "b", 200, [0, 10, 20])
-    assert not report.usable
+    assert list(report.quarantined) == ["ssd_person"] and not report.usable
     assert report.errors[0].rows == [1, 11, 21]
 
 
@@ -120,10 +136,10 @@ def test_identifying_columns_are_refused(tmp_path):
 def test_validation_is_cached_until_a_file_changes(tmp_root):
     snapshot = _good(tmp_root, "2021-07-31")
     cached = json.loads((snapshot.path / "validation.json").read_text())
-    assert cached["usable"] is True
+    assert cached["problems"] == [] and "ssd_person" in cached["tables"]
     path = snapshot.path / "ssd_person.parquet"
     path.write_bytes(b"not parquet at all")
-    assert not load_snapshot(snapshot.path).usable
+    assert "ssd_person" in load_snapshot(snapshot.path).quarantined
 
 
 def test_no_snapshot_says_how_to_load_data(tmp_root):
@@ -162,7 +178,8 @@ def test_validation_is_redone_when_the_rules_change(tmp_root):
     snapshot = _good(tmp_root, "2021-07-31")
     cached = json.loads((snapshot.path / "validation.json").read_text())
     cached["validator"] = 1
-    cached["usable"] = False  # what an older validator concluded
+    cached["problems"] = [{"severity": "error", "file": "x", "table": "-", "column": None,
+                           "message": "what an older validator concluded"}]
     (snapshot.path / "validation.json").write_text(json.dumps(cached))
     assert load_snapshot(snapshot.path).usable
 

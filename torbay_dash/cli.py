@@ -1,4 +1,4 @@
-"""Command line: python -m torbay_dash {metrics, snapshots, demo, bench}.
+"""Command line: python -m torbay_dash {metrics, snapshots, confirm, demo, bench}.
 
 `metrics` is a contract used by tests outside this repository: its arguments, its JSON
 keys and its exit status 2 with one line on stderr for bad input must not change.
@@ -21,7 +21,7 @@ from .db import SnapshotDB
 from .export import csv_text
 from .periods import Period, months, quarters
 from .settings import load_settings
-from .store import DataError, Store, data_root, open_data
+from .store import HELD, DataError, Store, data_root, open_data
 from .synth import ensure_demo_data, generate, needs_first_run
 from .synth.context import SynthConfig
 
@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     snapshots = sub.add_parser("snapshots", help="list snapshots and what is wrong with them")
     snapshots.add_argument("--data", help="data root (default: the project's data root)")
+
+    confirm = sub.add_parser("confirm", help="replace a snapshot by an extract held because it lost tables or rows")
+    confirm.add_argument("held", help="the held extract's folder name under held/ (listed by `snapshots`)")
+    confirm.add_argument("--data", help="data root (default: the project's data root)")
 
     demo = sub.add_parser("demo", help="generate the synthetic demo data (no real child involved)")
     demo.add_argument("--out", help="data root to write into (default: the project's data root)")
@@ -153,13 +157,30 @@ def run_snapshots(args) -> int:
     listed = store.list()
     if not listed:
         print(f"no snapshots in {store.snapshots_dir}")
-        return 0
     for snap in listed:
         status = "usable" if snap.usable else "NOT USABLE"
         kind = "synthetic" if snap.synthetic else "extract"
-        print(f"{snap.id}  {status:10}  {kind:9}  {len(snap.tables)} tables")
-        for problem in snap.report.problems:
+        quarantined = f", {len(snap.quarantined)} quarantined ({', '.join(snap.quarantined)})" if snap.quarantined else ""
+        print(f"{snap.id}  {status:10}  {kind:9}  {len(snap.tables)} tables served{quarantined}")
+        for problem in snap.problems:
             print(f"    {problem.severity}: {problem}")
+    for held in store.held():
+        print(f"held for an analyst to confirm: {HELD}/{held.path.name} "
+              f"(python -m torbay_dash confirm {held.path.name} --data {store.root})")
+        for reason in held.held_because:
+            print(f"    {reason}")
+    for refusal in store.refusals():
+        if refusal.what.startswith("snapshots/"):
+            print(f"not a snapshot: {refusal.what}: {'; '.join(refusal.reasons)}")
+    return 0
+
+
+def run_confirm(args) -> int:
+    """Swap in an extract held because it would lose tables or rows against the snapshot it replaces."""
+    snapshot = Store(args.data).confirm(args.held)
+    if snapshot.path.parent.name != "snapshots":
+        raise DataError(f"{args.held} was not swapped in: {'; '.join(snapshot.reasons[:3])}")
+    print(f"snapshot {snapshot.id} replaced by {args.held}: {len(snapshot.tables)} tables served")
     return 0
 
 
@@ -180,7 +201,8 @@ def run_bench(args) -> int:
     return 0
 
 
-COMMANDS = {"metrics": run_metrics, "snapshots": run_snapshots, "demo": run_demo, "bench": run_bench}
+COMMANDS = {"metrics": run_metrics, "snapshots": run_snapshots, "confirm": run_confirm, "demo": run_demo,
+            "bench": run_bench}
 
 
 def main(argv: list[str] | None = None) -> int:

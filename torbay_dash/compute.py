@@ -30,11 +30,15 @@ EVERYTHING = Scope()
 
 def unavailable_reason(db: SnapshotDB, indicator: Indicator, by_team: bool = False) -> str | None:
     """Why an indicator cannot be computed on this snapshot, or None when it can."""
+    quarantined = [f"{t} (quarantined: {db.quarantined[t]})" for t in indicator.tables if t in db.quarantined]
+    if quarantined:
+        return f"needs table {', '.join(quarantined)}"
     missing = [t for t in indicator.tables if t not in db.tables]
     if missing:
         return f"needs table {', '.join(missing)}, absent from this snapshot"
     if by_team and indicator.team_source == ALLOCATED_TEAM and "ssd_involvements" not in db.tables:
-        return "team breakdown needs table ssd_involvements, absent from this snapshot"
+        why = "quarantined" if "ssd_involvements" in db.quarantined else "absent from this snapshot"
+        return f"team breakdown needs table ssd_involvements, {why}"
     return None
 
 

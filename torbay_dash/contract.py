@@ -192,3 +192,48 @@ DATE_ORDER_CHECKS = [
     _Check("hr_absence", "start_date", "end_date"),
     _Check("qa_actions", "raised_date", "completed_date"),
 ]
+
+
+# Dates that may fall after the as-at date: what is due or planned, an unborn child's expected
+# birth, and HR dates (a post or a starter from next month, a leaving date already agreed).
+# Every other date after the as-at date is an error in the extract, as is any before 1900.
+FUTURE_DATES = frozenset({
+    ("ssd_person", "pers_dob"),
+    ("ssd_initial_cp_conference", "icpc_icpc_target_date"),
+    ("ssd_cp_reviews", "cppr_cp_review_due"),
+    ("ssd_cla_reviews", "clar_cla_review_due_date"),
+    ("hr_posts", "start_date"), ("hr_posts", "end_date"),
+    ("hr_staff", "start_date"), ("hr_staff", "end_date"),
+    ("hr_absence", "end_date"),
+    ("qa_actions", "due_date"),
+})
+EARLIEST_DATE = "1900-01-01"
+
+# Columns without which a table's rows cannot be counted: empty in every row, the table is
+# quarantined (a count of 0 would be a lie); empty in more rows than the allowance, too.
+REQUIRED_VALUES: dict[str, tuple[str, ...]] = {
+    "ssd_contacts": ("cont_contact_date",),
+    "ssd_cin_episodes": ("cine_referral_date",),
+    "ssd_cin_assessments": ("cina_assessment_start_date",),
+    "ssd_s47_enquiry": ("s47e_s47_start_date",),
+    "ssd_cp_plans": ("cppl_cp_plan_start_date",),
+    "ssd_cp_visits": ("cppv_cp_visit_date",),
+    "ssd_cla_episodes": ("clae_cla_episode_start_date",),
+    "ssd_cla_placement": ("clap_cla_placement_start_date",),
+    "ssd_legal_status": ("lega_legal_status_start_date",),
+    "ssd_cla_visits": ("clav_cla_visit_date",),
+    "ssd_missing": ("miss_missing_episode_start_date",),
+    "ssd_involvements": ("invo_involvement_start_date",),
+    "local_camhs": ("referral_date",),
+    "hr_posts": ("team_id", "fte", "start_date"),
+    "hr_staff": ("team_id", "employment_type", "fte", "start_date"),
+    "hr_absence": ("staff_id", "start_date"),
+    "hr_supervision": ("staff_id", "supervision_date"),
+    "qa_audits": ("audit_date",),
+    "qa_actions": ("audit_id", "raised_date"),
+}
+
+
+def is_identifying(column: str) -> bool:
+    """Does a source column name one of the identifying columns (whatever its case or spacing)?"""
+    return column.strip().lower() in IDENTIFYING_COLUMNS

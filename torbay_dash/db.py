@@ -7,6 +7,7 @@ own cursor.
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import pandas as pd
 
 from . import contract
 from .calendar import calendar_frame
-from .casting import SESSION_SETUP, cast_expression, quote_identifier, quote_literal, unreadable_condition
+from .casting import (SESSION_SETUP, cast_expression, implausible_condition, latest_plausible, quote_identifier,
+                      quote_literal, unreadable_condition)
 from .store import Snapshot
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -35,18 +37,22 @@ def with_shared(fragments: list[str], name: str) -> str:
     return f"WITH {ctes}\n{body}"
 
 
-def _view_sql(table: contract.Table, path: Path, source_types: dict[str, str]) -> str:
+def _view_sql(table: contract.Table, path: Path, source_types: dict[str, str], as_at: dt.date) -> str:
     """A table's view: contract columns cast to contract types, bad rows left out.
 
     Bad rows are those with a value that cannot be read (an unreadable end date must not
-    make an episode look open), an end before its start, or a repeat of an id already
-    seen (the first row in the file wins). The data-quality report lists them all.
+    make an episode look open), a date that cannot be right (before 1900, or after the
+    as-at date where only the past is known), an end before its start, or a repeat of an id
+    already seen (the first row in the file wins). The validation report lists them all.
     """
     columns = ",\n  ".join(
         f"{cast_expression(c.name, c.type, source_types[c.name])} AS {quote_identifier(c.name)}"
         for c in table.columns)
     unreadable = [cond for c in table.columns
-                  if (cond := unreadable_condition(c.name, c.type, source_types[c.name]))]
+                  for cond in (unreadable_condition(c.name, c.type, source_types[c.name]),
+                               implausible_condition(c.name, c.type, source_types[c.name],
+                                                     latest_plausible(table.name, c.name, as_at)))
+                  if cond]
     order_checks = [f"NOT coalesce({quote_identifier(c.end)} < {quote_identifier(c.start)}, false)"
                     for c in contract.DATE_ORDER_CHECKS if c.table == table.name]
     key = quote_identifier(table.key)
@@ -78,7 +84,8 @@ class SnapshotDB:
             path = snapshot.table_path(name)
             source_types = {r[0]: r[1] for r in self._con.execute(
                 f"DESCRIBE SELECT * FROM read_parquet({quote_literal(str(path))})").fetchall()}
-            self._con.execute(f"CREATE VIEW {quote_identifier(name)} AS {_view_sql(table, path, source_types)}")
+            self._con.execute(f"CREATE VIEW {quote_identifier(name)} AS "
+                              f"{_view_sql(table, path, source_types, snapshot.as_at)}")
             self.tables.add(name)
         if "ssd_involvements" in self.tables:
             self._con.execute(read_sql("allocations"))
@@ -87,7 +94,12 @@ class SnapshotDB:
 
     @property
     def absent_tables(self) -> set[str]:
+        """Tables not served: absent from the snapshot or quarantined."""
         return set(contract.TABLES) - self.tables
+
+    @property
+    def quarantined(self) -> dict[str, str]:
+        return self.snapshot.quarantined
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:

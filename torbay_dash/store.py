@@ -1,12 +1,17 @@
 """The snapshot catalogue: list snapshots, validate them, publish atomically, pick the latest good one.
 
-A data root holds ``snapshots/<YYYY-MM-DD>/<table>.parquet`` plus ``manifest.json``. A
-snapshot is usable when every table it holds can be read and meets the contract; the
-app and CLI serve the latest usable one, so a bad extract never replaces a good one.
+A data root holds ``snapshots/<YYYY-MM-DD>/<table>.parquet`` plus ``manifest.json``. Each
+table is checked for form (readable, the contract's columns, no identifying columns) and
+content (dates in the contract's forms and a plausible window, required values present, few
+bad rows, no collapse against the previous snapshot). A table that fails is quarantined:
+indicators needing it say unavailable, with the reason, and the rest is served. A snapshot
+is refused only when nothing usable is left, and the app and CLI serve the latest usable
+one dated no later than today, so a bad extract never replaces a good one.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -22,19 +27,32 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import contract
-from .casting import SESSION_SETUP, quote_identifier, quote_literal, unreadable_condition
+from .casting import (SESSION_SETUP, cast_expression, implausible_condition, latest_plausible, month_first_condition,
+                      quote_identifier, quote_literal, unreadable_condition)
 
 DATA_ROOT_ENV = "TORBAY_DASH_DATA"
 REPO_DATA_ROOT = Path(__file__).resolve().parents[1] / "data"
 SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MANIFEST = "manifest.json"
 VALIDATION = "validation.json"
-# Share of a table's rows that may carry unreadable values or duplicate ids before the
-# snapshot is refused. Below it the rows are reported and left out of indicators.
+HELD = "held"          # <root>/held/<date>-<id>/: a replacement that lost tables or rows, awaiting an analyst
+REJECTED = "rejected"  # <root>/rejected/<date>-<id>/: an extract refused outright, kept for inspection
+HELD_REASONS = "held.json"
+# Share of a table's rows that may carry unreadable or implausible values, an end before
+# their start, or a repeated or missing id before the table is quarantined. Below it the
+# rows are reported and left out of indicators.
 MAX_BAD_ROW_SHARE = 0.01
+# Rows the contract says to leave out (an end before its start, a missing key date, a date that
+# cannot be right) quarantine a table only past the share AND this many: a handful of such rows is
+# what every extract has, and in a small table a share says nothing.
+MIN_LEFT_OUT_ROWS = 10
 ROW_EXAMPLES = 5
+# A table that held at least this many rows in the previous snapshot and now holds none, or
+# fewer than COLLAPSE_SHARE of them, is quarantined: an extract that lost rows is not a fall.
+MANY_ROWS = 20
+COLLAPSE_SHARE = 0.5
 # Bump when validation rules change, so cached reports of old snapshots are redone.
-VALIDATOR_VERSION = 3
+VALIDATOR_VERSION = 4
 STALE_STAGING_SECONDS = 3600  # a staging folder untouched this long belongs to a writer that died
 HOW_TO_LOAD = ("build the demo data with `python -m torbay_dash demo`, or put a snapshot folder of "
                "Parquet tables at <data root>/snapshots/<YYYY-MM-DD>/ (see README, 'Data layout')")
@@ -44,9 +62,12 @@ class DataError(Exception):
     """Data that cannot be used, with a message a person can act on."""
 
 
+FOLDER = "-"  # Problem.table for a problem of the whole snapshot rather than one table
+
+
 @dataclass
 class Problem:
-    severity: str  # 'error' makes the snapshot unusable; 'warning' is reported only
+    severity: str  # 'error' quarantines its table (refuses the snapshot if table is FOLDER); 'warning': reported
     file: str
     table: str
     column: str | None
@@ -55,7 +76,7 @@ class Problem:
     n_rows: int = 0                                  # how many rows are affected in all
 
     def __str__(self) -> str:
-        where = f"{self.file}: table {self.table}"
+        where = f"{self.file}: table {self.table}" if self.table != FOLDER else self.file
         if self.column:
             where += f", column {self.column}"
         rows = ""
@@ -65,12 +86,27 @@ class Problem:
         return f"{where}: {self.message}{rows}"
 
 
+def _quarantined(problems: list[Problem]) -> dict[str, str]:
+    """Table -> why it is not served, from the errors about it."""
+    reasons: dict[str, list[str]] = {}
+    for p in problems:
+        if p.severity == "error" and p.table in contract.TABLES:
+            reasons.setdefault(p.table, []).append(p.message if not p.column else f"{p.column}: {p.message}")
+    return {table: "; ".join(found) for table, found in sorted(reasons.items())}
+
+
+def _servable(tables: dict[str, int], problems: list[Problem]) -> bool:
+    quarantined = _quarantined(problems)
+    return (any(t not in quarantined for t in tables)
+            and not any(p.severity == "error" and p.table == FOLDER for p in problems))
+
+
 @dataclass
 class ValidationReport:
-    usable: bool
+    """What the content of a snapshot folder is worth: the tables read, and every problem found."""
     tables: dict[str, int]  # table -> row count, for tables that could be read
     problems: list[Problem]
-    fingerprint: dict[str, list[int]] = field(default_factory=dict)
+    fingerprint: dict[str, str] = field(default_factory=dict)  # file name -> content hash
 
     @property
     def errors(self) -> list[Problem]:
@@ -80,42 +116,90 @@ class ValidationReport:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    @property
+    def quarantined(self) -> dict[str, str]:
+        return _quarantined(self.problems)
+
+    @property
+    def usable(self) -> bool:
+        """On its content alone: some table can be served and nothing is wrong with the folder as a whole."""
+        return _servable(self.tables, self.problems)
+
     def to_json(self) -> dict:
         return {"validator": VALIDATOR_VERSION, "schema_version": contract.SCHEMA_VERSION,
-                "usable": self.usable, "tables": self.tables, "fingerprint": self.fingerprint,
+                "tables": self.tables, "fingerprint": self.fingerprint,
                 "problems": [asdict(p) for p in self.problems]}
 
     @classmethod
     def from_json(cls, data: dict) -> "ValidationReport":
-        return cls(data["usable"], data["tables"], [Problem(**p) for p in data["problems"]],
-                   data.get("fingerprint", {}))
+        return cls(data["tables"], [Problem(**p) for p in data["problems"]], data.get("fingerprint", {}))
 
 
 @dataclass
 class Snapshot:
+    """One extract: its validated content, plus what was found against the calendar and the snapshot before it."""
     as_at: dt.date
     path: Path
     manifest: dict
     report: ValidationReport
+    compared: list[Problem] = field(default_factory=list)  # found against other snapshots or today; not cached
+    held_because: list[str] = field(default_factory=list)   # why publish held it for an analyst to confirm
 
     @property
     def id(self) -> str:
         return self.as_at.isoformat()
 
     @property
+    def problems(self) -> list[Problem]:
+        return self.report.problems + self.compared
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def quarantined(self) -> dict[str, str]:
+        """Tables held back from the figures, each with its reason."""
+        return _quarantined(self.problems)
+
+    @property
+    def tables(self) -> list[str]:
+        """The tables served: read, and not quarantined."""
+        quarantined = self.quarantined
+        return sorted(t for t in self.report.tables if t not in quarantined)
+
+    @property
     def usable(self) -> bool:
-        return self.report.usable
+        """Something can be served and nothing is wrong with the snapshot as a whole."""
+        return _servable(self.report.tables, self.problems)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why it is not served, or what is held back from it, in words."""
+        found = [str(p) for p in self.errors]
+        if not self.tables and not any(p.table == FOLDER for p in self.errors):
+            found.append("no table can be served: every one is missing, unreadable or quarantined")
+        return found
 
     @property
     def synthetic(self) -> bool:
         return bool(self.manifest.get("synthetic", False))
 
+    @property
+    def key(self) -> str:
+        """Changes whenever the content or the tables served change: what caches of its figures key on."""
+        return str(sorted(self.report.fingerprint.items())) + "|" + ",".join(self.tables)
+
     def table_path(self, table: str) -> Path:
         return self.path / f"{table}.parquet"
 
-    @property
-    def tables(self) -> list[str]:
-        return sorted(self.report.tables)
+
+@dataclass
+class Refusal:
+    """An extract, or an entry of the snapshots folder, that is not served, and why."""
+    what: str
+    as_at: dt.date | None
+    reasons: list[str]
 
 
 def data_root(explicit: str | os.PathLike | None = None) -> Path:
@@ -132,23 +216,78 @@ def is_project_root(root: str | os.PathLike) -> bool:
     return Path(root).resolve() == REPO_DATA_ROOT.resolve()
 
 
-def _fingerprint(folder: Path) -> dict[str, list[int]]:
-    out = {}
-    for f in sorted(folder.glob("*.parquet")):
-        st = f.stat()
-        out[f.name] = [st.st_size, st.st_mtime_ns]
-    return out
+_HASHES: dict[tuple, str] = {}  # (path, size, mtime, ctime, inode) -> content hash, so each version is read once
+
+
+def _content_hash(path: Path) -> str:
+    """A hash of the file's bytes. Memoised on its stat, whose change time moves on any write
+    (even one that puts the size and modified time back), so a cached validation is never trusted
+    for content it did not see."""
+    st = path.stat()
+    memo = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    if memo not in _HASHES:
+        digest = hashlib.blake2b(digest_size=16)
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        _HASHES[memo] = digest.hexdigest()
+    return _HASHES[memo]
 
 
 def _read_json(path: Path) -> dict:
+    """A JSON object from a file, or {} when it is missing, unreadable or not an object."""
     try:
-        return json.loads(path.read_text())
+        data = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
-def _validate_table(con: duckdb.DuckDBPyConnection, path: Path, table: contract.Table) -> tuple[int | None, list[Problem]]:
-    """Check one Parquet file against its contract table; returns (row count, problems)."""
+def _inside(path: Path, root: Path) -> tuple[Path | None, str | None]:
+    """The real path behind `path`, followed only while it stays inside `root`; else (None, why)."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None, "is a link that loops or leads nowhere; ignored"
+    if not real.is_relative_to(root.resolve()):
+        return None, "is a link to a place outside the data root; not followed"
+    return real, None
+
+
+def _table_files(folder: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """The Parquet files of a snapshot folder that may be read, and problems with the others."""
+    files, problems = [], []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        return [], [Problem("error", folder.name, FOLDER, None, f"the folder cannot be read ({exc.strerror})")]
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.endswith(".parquet"):
+            continue
+        real, why = _inside(entry, root)
+        if real is not None and not real.is_file():
+            why = "is not a file; ignored"
+        if why:
+            known = entry.stem in contract.TABLES
+            problems.append(Problem("error" if known else "warning", entry.name,
+                                    entry.stem if known else FOLDER, None, why))
+            continue
+        files.append(entry)
+    return files, problems
+
+
+def _fingerprint(files: list[Path]) -> dict[str, str]:
+    return {f.name: _content_hash(f) for f in files}
+
+
+def _shape(value: str) -> str:
+    """A value's form without its content: digits as 9 and letters as A (never shows a child's data)."""
+    return "".join("9" if c.isdigit() else "A" if c.isalpha() else c for c in value[:24])
+
+
+def _validate_table(con: duckdb.DuckDBPyConnection, path: Path, table: contract.Table,
+                    as_at: dt.date) -> tuple[int | None, list[Problem]]:
+    """Check one Parquet file against its contract table, form and content; returns (row count, problems)."""
     name = path.name
     problems: list[Problem] = []
     source = f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
@@ -164,100 +303,137 @@ def _validate_table(con: duckdb.DuckDBPyConnection, path: Path, table: contract.
     missing = [c for c in table.column_names if c not in source_types]
     for col in missing:
         problems.append(Problem("error", name, table.name, col, "required column is missing"))
-    for col in sorted(contract.IDENTIFYING_COLUMNS & set(source_types)):
+    for col in sorted(c for c in source_types if contract.is_identifying(c)):
         problems.append(Problem("error", name, table.name, col,
                                 "identifying column must not be in a snapshot; remove it (ingest drops it)"))
     if missing or n_rows == 0:
         return n_rows, problems
 
     limit = max(1, int(n_rows * MAX_BAD_ROW_SHARE))
+    left_out_limit = max(MIN_LEFT_OUT_ROWS, limit)
     key = quote_identifier(table.key)
-    # One scan counts every kind of bad row; row numbers are fetched only for what is found.
-    unreadable = {}
+    # Every kind of bad row, as (column, message, condition, allowance); one scan counts them all.
+    checks: list[tuple[str, str, str, int]] = []
+    casts = {}
     for col in table.columns:
-        condition = unreadable_condition(col.name, col.type, source_types[col.name])
-        if condition:
-            unreadable[col.name] = condition
-    counts = [f"count(*) FILTER (WHERE {cond})" for cond in unreadable.values()]
-    counts.append(f"count(*) FILTER (WHERE {key} IS NULL)")
+        source_type = source_types[col.name]
+        casts[col.name] = cast_expression(col.name, col.type, source_type)
+        if condition := unreadable_condition(col.name, col.type, source_type):
+            checks.append((col.name, f"cannot be read as {col.type}", condition, limit))
+        if condition := month_first_condition(col.name, source_type) if col.type == contract.DATE else None:
+            checks.append((col.name, "read only as month/day/year (US order): the column's dates of day 12 or "
+                           "less cannot be trusted; write dates as YYYY-MM-DD or DD/MM/YYYY", condition, limit))
+        latest = latest_plausible(table.name, col.name, as_at)
+        if condition := implausible_condition(col.name, col.type, source_type, latest):
+            when = f"before 1900 or after the as-at date {as_at}" if latest else "before 1900"
+            checks.append((col.name, f"are dates {when}; left out", condition, left_out_limit))
+    for col in contract.REQUIRED_VALUES.get(table.name, ()):
+        checks.append((col, "are empty where a value is needed to count the row; left out",
+                       f"({quote_identifier(col)} IS NULL OR TRIM(CAST({quote_identifier(col)} AS VARCHAR)) = '')",
+                       left_out_limit))
+    for pair in (c for c in contract.DATE_ORDER_CHECKS if c.table == table.name):
+        checks.append((pair.end, f"end before they start ({pair.end} before {pair.start}); left out",
+                       f"coalesce(({casts[pair.end]}) < ({casts[pair.start]}), false)", left_out_limit))
+    checks.append((table.key, "have no id", f"{key} IS NULL", limit))
+    repeat = f"row_number() OVER (PARTITION BY {key} ORDER BY file_row_number) > 1 AND {key} IS NOT NULL"
     # Hashing every column makes this one scan decode every value, so a damaged
     # data page is found here rather than by a user's query later.
+    counts = [f"count(*) FILTER (WHERE {check[2]})" for check in checks]
     counts.extend(f"max(hash({quote_identifier(c)}))" for c in source_types if c != "file_row_number")
     try:
-        found = con.execute(f"SELECT {', '.join(counts)} FROM {source}").fetchone()
+        found = con.execute(f"SELECT {', '.join(counts)} FROM {source}").fetchone()[:len(checks)]
+        repeats = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {source} QUALIFY {repeat})").fetchone()
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0][:200]
         return None, problems + [Problem("error", name, table.name, None,
                                          f"the file is damaged: its values cannot be read ({first_line}); "
                                          "re-export it")]
-    found = found[:len(unreadable) + 1]
-    duplicated = con.execute(
-        f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {source} WHERE {key} IS NOT NULL "
-        f"GROUP BY {key} HAVING count(*) > 1)").fetchone()[0]
 
-    def examples(condition: str) -> list[int]:
+    def rows_where(condition: str) -> list[int]:
         rows = con.execute(f"SELECT file_row_number + 1 FROM {source} WHERE {condition} "
                            f"ORDER BY 1 LIMIT {ROW_EXAMPLES}").fetchall()
         return [r[0] for r in rows]
 
-    def report(n_bad: int, column: str, message: str, condition: str) -> None:
-        if n_bad:
-            severity = "error" if n_bad > limit else "warning"
-            problems.append(Problem(severity, name, table.name, column, message, examples(condition), int(n_bad)))
-
-    for (column, condition), n_bad in zip(unreadable.items(), found[:-1]):
-        col_type = table.column(column).type
-        report(n_bad, column, f"{n_bad} value(s) cannot be read as {col_type}", condition)
-    report(int(duplicated), table.key, f"{int(duplicated)} row(s) share an id that should be unique",
-           f"{key} IN (SELECT {key} FROM {source} GROUP BY {key} HAVING count(*) > 1)")
-    report(found[-1], table.key, f"{found[-1]} row(s) have no id", f"{key} IS NULL")
+    for (column, message, condition, allowance), n_bad in zip(checks, found):
+        if not n_bad:
+            continue
+        if n_bad == n_rows > allowance and message.startswith("are empty"):
+            problems.append(Problem("error", name, table.name, column,
+                                    "is empty in every row: the table's rows cannot be counted, "
+                                    "so its figures would read 0", [], int(n_bad)))
+            continue
+        text = f"{n_bad} of {n_rows} row(s) {message}"
+        if "cannot be read as date" in message:
+            first = con.execute(f"SELECT CAST({quote_identifier(column)} AS VARCHAR) FROM {source} "
+                                f"WHERE {condition} ORDER BY file_row_number LIMIT 1").fetchone()[0]
+            text += f" (a value shaped {_shape(str(first))!r}; the contract's forms are YYYY-MM-DD and DD/MM/YYYY)"
+        severity = "error" if n_bad > allowance else "warning"
+        problems.append(Problem(severity, name, table.name, column, text, rows_where(condition), int(n_bad)))
+    n_repeats = int(repeats[0]) if repeats else 0
+    if n_repeats:
+        rows = con.execute(f"SELECT n FROM (SELECT file_row_number + 1 AS n FROM {source} QUALIFY {repeat}) "
+                           f"ORDER BY 1 LIMIT {ROW_EXAMPLES}").fetchall()
+        problems.append(Problem("error" if n_repeats > limit else "warning", name, table.name, table.key,
+                                f"{n_repeats} row(s) repeat an id already seen; the first row counts",
+                                [r[0] for r in rows], n_repeats))
     return n_rows, problems
 
 
-def validate_folder(folder: Path) -> ValidationReport:
-    """Validate every contract table present in a snapshot folder."""
-    problems: list[Problem] = []
+def validate_folder(folder: Path, as_at: dt.date | None = None, root: Path | None = None) -> ValidationReport:
+    """Validate every contract table in a snapshot folder; links are followed only inside `root`."""
+    as_at = as_at or dt.date.today()
+    files, problems = _table_files(folder, root or folder)
     tables: dict[str, int] = {}
+    if not files and not problems:
+        problems.append(Problem("error", folder.name, FOLDER, None, "the folder holds no Parquet tables"))
     con = duckdb.connect()
     con.execute(SESSION_SETUP)
     try:
-        files = sorted(folder.glob("*.parquet"))
-        if not files:
-            problems.append(Problem("error", folder.name, "-", None, "the folder holds no Parquet tables"))
         for path in files:
             table = contract.TABLES.get(path.stem)
             if table is None:
                 problems.append(Problem("warning", path.name, path.stem, None,
                                         "not a table of the data contract; ignored"))
                 continue
-            n_rows, found = _validate_table(con, path, table)
+            n_rows, found = _validate_table(con, path, table, as_at)
             problems.extend(found)
             if n_rows is not None:
                 tables[table.name] = n_rows
     finally:
         con.close()
-    usable = not any(p.severity == "error" for p in problems)
-    return ValidationReport(usable, tables, problems, _fingerprint(folder))
+    return ValidationReport(tables, problems, _fingerprint(files))
 
 
-def load_snapshot(folder: Path, *, cache: bool = True) -> Snapshot:
-    """A snapshot folder with its validation, reusing validation.json while the files are unchanged."""
+def load_snapshot(folder: Path, *, cache: bool = True, as_at: dt.date | None = None,
+                  root: Path | None = None) -> Snapshot:
+    """A snapshot folder with its validation, reusing validation.json while the files' content is unchanged.
+
+    The as-at date is the folder's name, else its manifest's `as_at`, else today.
+    """
     folder = Path(folder)
     manifest = _read_json(folder / MANIFEST)
-    try:  # named by its as-at date; a loose folder may say it in its manifest
-        as_at = dt.date.fromisoformat(folder.name if SNAPSHOT_NAME.match(folder.name) else str(manifest.get("as_at")))
-    except ValueError:
-        as_at = dt.date.today()
+    if as_at is None:
+        try:
+            as_at = dt.date.fromisoformat(folder.name if SNAPSHOT_NAME.match(folder.name)
+                                          else str(manifest.get("as_at")))
+        except ValueError:
+            as_at = dt.date.today()
+    root = root or folder
+    files, _ = _table_files(folder, root)
+    try:
+        current = (VALIDATOR_VERSION, contract.SCHEMA_VERSION, _fingerprint(files))
+    except OSError:
+        current = None
     report = None
     cached = _read_json(folder / VALIDATION) if cache else {}
-    current = (VALIDATOR_VERSION, contract.SCHEMA_VERSION, _fingerprint(folder))
-    if cached and (cached.get("validator"), cached.get("schema_version"), cached.get("fingerprint")) == current:
+    seen = (cached.get("validator"), cached.get("schema_version"), cached.get("fingerprint"))
+    if current and cached and seen == current:
         try:
             report = ValidationReport.from_json(cached)
         except (KeyError, TypeError):
             report = None
     if report is None:
-        report = validate_folder(folder)
+        report = validate_folder(folder, as_at, root)
         if cache:
             try:
                 partial = folder / f".{VALIDATION}.{uuid.uuid4().hex[:8]}"
@@ -268,6 +444,35 @@ def load_snapshot(folder: Path, *, cache: bool = True) -> Snapshot:
     return Snapshot(as_at, folder, manifest, report)
 
 
+def _compare(snapshot: Snapshot, last_rows: dict[str, tuple[int, str]]) -> list[Problem]:
+    """Tables that collapsed against the last snapshot serving them: lost rows are not a real fall."""
+    problems = []
+    for table, n in snapshot.report.tables.items():
+        before = last_rows.get(table)
+        if table in snapshot.quarantined or before is None:
+            continue
+        n_before, before_id = before
+        if n_before >= MANY_ROWS and n < n_before * COLLAPSE_SHARE:
+            held = "holds no rows" if n == 0 else f"holds {n} rows"
+            problems.append(Problem("error", f"{table}.parquet", table, None,
+                                    f"{held} where snapshot {before_id} held {n_before}: an extract that lost "
+                                    "rows, not a real fall, so its figures are not shown"))
+    return problems
+
+
+def _losses(current: Snapshot, new: Snapshot) -> list[str]:
+    """What a replacement would lose against the snapshot it replaces: tables served, or rows."""
+    lost = []
+    for table in current.tables:
+        if table not in new.report.tables:
+            lost.append(f"table {table} is served now but absent from the new extract")
+        elif table in new.quarantined:
+            lost.append(f"table {table} is served now but quarantined in the new extract: {new.quarantined[table]}")
+        elif new.report.tables[table] < current.report.tables[table]:
+            lost.append(f"table {table} has {new.report.tables[table]} rows against {current.report.tables[table]} now")
+    return lost
+
+
 class Store:
     """The snapshots under one data root."""
 
@@ -275,11 +480,57 @@ class Store:
         self.root = data_root(root)
         self.snapshots_dir = self.root / "snapshots"
 
+    def _entries(self) -> tuple[list[tuple[Path, dt.date]], list[Refusal]]:
+        """Snapshot folders with their dates, and the entries that are not snapshots, with why."""
+        found, ignored = [], []
+        try:
+            entries = sorted(self.snapshots_dir.iterdir())
+        except OSError:
+            return [], []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # a writer's staging or a retired snapshot
+            what = f"snapshots/{entry.name}"
+            try:
+                as_at = dt.date.fromisoformat(entry.name) if SNAPSHOT_NAME.match(entry.name) else None
+            except ValueError:
+                ignored.append(Refusal(what, None, ["the folder's name is not a real date (YYYY-MM-DD); ignored"]))
+                continue
+            real, why = _inside(entry, self.root)
+            if why:
+                ignored.append(Refusal(what, as_at, [why]))
+            elif as_at is None:
+                if real.is_dir():
+                    ignored.append(Refusal(what, None, ["the folder's name is not a date (YYYY-MM-DD); ignored"]))
+            elif real.is_dir():
+                found.append((entry, as_at))
+        return found, ignored
+
     def list(self) -> list[Snapshot]:
-        if not self.snapshots_dir.is_dir():
-            return []
-        folders = sorted(p for p in self.snapshots_dir.iterdir() if p.is_dir() and SNAPSHOT_NAME.match(p.name))
-        return [load_snapshot(p) for p in folders]
+        """Every dated snapshot folder, oldest first, each validated and compared with the one before.
+
+        A folder dated after today is listed but never served.
+        """
+        today = dt.date.today()
+        snapshots: list[Snapshot] = []
+        last_rows: dict[str, tuple[int, str]] = {}
+        for folder, as_at in self._entries()[0]:
+            if as_at > today:
+                problem = Problem("error", folder.name, FOLDER, None,
+                                  f"dated after today ({today}): a snapshot cannot be taken in the future; not served")
+                snapshots.append(Snapshot(as_at, folder, {}, ValidationReport({}, [problem])))
+                continue
+            try:
+                snapshot = load_snapshot(folder, as_at=as_at, root=self.root)
+            except OSError as exc:
+                problem = Problem("error", folder.name, FOLDER, None, f"the folder cannot be read ({exc})")
+                snapshots.append(Snapshot(as_at, folder, {}, ValidationReport({}, [problem])))
+                continue
+            snapshot.compared = _compare(snapshot, last_rows)
+            if snapshot.usable:
+                last_rows.update({t: (snapshot.report.tables[t], snapshot.id) for t in snapshot.tables})
+            snapshots.append(snapshot)
+        return snapshots
 
     def usable(self) -> list[Snapshot]:
         return [s for s in self.list() if s.usable]
@@ -289,10 +540,42 @@ class Store:
         return usable[-1] if usable else None
 
     def get(self, as_at: str | dt.date) -> Snapshot:
-        folder = self.snapshots_dir / str(as_at)
-        if not folder.is_dir():
+        """The snapshot of that date, as list() sees it (with what comparison found)."""
+        found = next((s for s in self.list() if s.id == str(as_at)), None)
+        if found is None:
             raise DataError(f"no snapshot dated {as_at} in {self.snapshots_dir}")
-        return load_snapshot(folder)
+        return found
+
+    def _set_aside(self, kind: str) -> list[Snapshot]:
+        """Extracts in held/ or rejected/, newest first."""
+        folder = self.root / kind
+        if not folder.is_dir():
+            return []
+        out = []
+        for entry in sorted(folder.iterdir(), reverse=True):
+            try:
+                as_at = dt.date.fromisoformat(entry.name[:10])
+            except ValueError:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                snapshot = load_snapshot(entry, as_at=as_at, root=self.root)
+                snapshot.held_because = _read_json(entry / HELD_REASONS).get("reasons", [])
+                out.append(snapshot)
+        return out
+
+    def held(self) -> list[Snapshot]:
+        """Replacements held back because they would lose tables or rows; an analyst confirms or discards them."""
+        return self._set_aside(HELD)
+
+    def refusals(self) -> list[Refusal]:
+        """Everything not served, with reasons: refused or future snapshots, held and rejected extracts,
+        and entries of the snapshots folder that are not snapshots."""
+        out = [Refusal(f"snapshot {s.id}", s.as_at, s.reasons) for s in self.list() if not s.usable]
+        out += [Refusal(f"extract for {s.id} held for confirmation ({HELD}/{s.path.name})", s.as_at, s.held_because)
+                for s in self.held()]
+        out += [Refusal(f"extract for {s.id} rejected ({REJECTED}/{s.path.name})", s.as_at, s.reasons)
+                for s in self._set_aside(REJECTED)]
+        return out + self._entries()[1]
 
     def tidy(self) -> None:
         """Clear what an interrupted writer left: old staging folders, and a snapshot retired mid-swap."""
@@ -317,11 +600,19 @@ class Store:
         staging.mkdir()
         return staging
 
-    def commit(self, staging: Path, as_at: dt.date, manifest: dict) -> Snapshot:
-        """Validate a staged snapshot and swap it in only if it is usable.
+    def _set_aside_as(self, kind: str, staging: Path, as_at: dt.date) -> Path:
+        target = self.root / kind / f"{as_at}-{uuid.uuid4().hex[:8]}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging.rename(target)
+        return target
 
-        A refused snapshot moves to ``rejected/`` with its report; the snapshot it would
-        have replaced stays untouched.
+    def commit(self, staging: Path, as_at: dt.date, manifest: dict, replace: bool = False) -> Snapshot:
+        """Validate a staged snapshot and swap it in only if it is usable and loses nothing.
+
+        A refused snapshot moves to ``rejected/`` with its report. A replacement for a date
+        already served that would lose tables or rows moves to ``held/`` until an analyst
+        confirms it (``replace=True``, see confirm). The snapshot it would have replaced stays
+        untouched either way.
         """
         try:
             row_counts = {f.stem: pq.ParquetFile(f).metadata.num_rows for f in sorted(staging.glob("*.parquet"))}
@@ -333,26 +624,43 @@ class Store:
             "synthetic": False, "row_counts": row_counts, **manifest}
         try:
             (staging / MANIFEST).write_text(json.dumps(full_manifest, indent=1, default=str))
-            snapshot = load_snapshot(staging)
+            snapshot = load_snapshot(staging, as_at=as_at, root=self.root)
             if not snapshot.usable:
-                rejected = self.root / "rejected" / f"{as_at}-{uuid.uuid4().hex[:8]}"
-                rejected.parent.mkdir(parents=True, exist_ok=True)
-                staging.rename(rejected)
+                rejected = self._set_aside_as(REJECTED, staging, as_at)
                 return Snapshot(as_at, rejected, full_manifest, snapshot.report)
             target = self.snapshots_dir / as_at.isoformat()
+            current = next((s for s in self.list() if s.id == as_at.isoformat()), None)
+            lost = _losses(current, snapshot) if current is not None and current.usable and not replace else []
+            if lost:
+                (staging / HELD_REASONS).write_text(json.dumps({"reasons": lost}, indent=1))
+                held = self._set_aside_as(HELD, staging, as_at)
+                return Snapshot(as_at, held, full_manifest, snapshot.report, held_because=lost)
             retired = None
             if target.exists():
                 retired = self.snapshots_dir / f".retired-{as_at}-{uuid.uuid4().hex[:8]}"
                 target.rename(retired)
             staging.rename(target)
+            (target / HELD_REASONS).unlink(missing_ok=True)
             if retired:
                 shutil.rmtree(retired, ignore_errors=True)
-            return load_snapshot(target)
+            return self.get(as_at)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
 
-    def publish(self, as_at: dt.date, tables: dict[str, pd.DataFrame], manifest: dict) -> Snapshot:
+    def confirm(self, held_name: str) -> Snapshot:
+        """Swap in an extract held for confirmation (its name under held/), replacing the snapshot of its date."""
+        folder = self.root / HELD / held_name
+        if "/" in held_name or held_name.startswith(".") or not folder.is_dir():
+            raise DataError(f"no held extract named {held_name!r} in {self.root / HELD}")
+        as_at = dt.date.fromisoformat(held_name[:10])
+        staging = self.begin(as_at)
+        staging.rmdir()
+        folder.rename(staging)
+        return self.commit(staging, as_at, _read_json(staging / MANIFEST), replace=True)
+
+    def publish(self, as_at: dt.date, tables: dict[str, pd.DataFrame], manifest: dict,
+                replace: bool = False) -> Snapshot:
         """Write a snapshot's tables and commit it (see commit)."""
         staging = self.begin(as_at)
         try:
@@ -361,7 +669,7 @@ class Store:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        return self.commit(staging, as_at, manifest)
+        return self.commit(staging, as_at, manifest, replace)
 
 
 def open_data(path: str | os.PathLike | None, as_at: str | None = None) -> Snapshot:
@@ -384,10 +692,12 @@ def open_data(path: str | os.PathLike | None, as_at: str | None = None) -> Snaps
                 raise DataError(f"no usable snapshot in {root}/snapshots; {HOW_TO_LOAD}")
     elif any(root.glob("*.parquet")):
         snapshot = load_snapshot(root, cache=False)
+        if snapshot.as_at > dt.date.today():
+            raise DataError(f"{root} is dated {snapshot.as_at}, after today: a snapshot cannot be taken in the future")
     else:
         raise DataError(f"{root} holds no snapshots yet (no snapshots/ folder and no Parquet tables); "
                         f"{HOW_TO_LOAD}")
     if not snapshot.usable:
-        reasons = "; ".join(str(p) for p in snapshot.report.errors[:3])
+        reasons = "; ".join(snapshot.reasons[:3])
         raise DataError(f"snapshot {snapshot.path} is not usable: {reasons}")
     return snapshot
