@@ -47,8 +47,9 @@ MAX_BAD_ROW_SHARE = 0.01
 # what every extract has, and in a small table a share says nothing.
 MIN_LEFT_OUT_ROWS = 10
 ROW_EXAMPLES = 5
-# A table that held at least this many rows in the previous snapshot and now holds none, or
-# fewer than COLLAPSE_SHARE of them, is quarantined: an extract that lost rows is not a fall.
+# A table that held rows in the previous snapshot and now holds none, or that held at least
+# MANY_ROWS and now fewer than COLLAPSE_SHARE of them, is quarantined: the tables hold history,
+# so an extract that lost rows is not a real fall.
 MANY_ROWS = 20
 COLLAPSE_SHARE = 0.5
 # Bump when validation rules change, so cached reports of old snapshots are redone.
@@ -96,8 +97,9 @@ def _quarantined(problems: list[Problem]) -> dict[str, str]:
 
 
 def _servable(tables: dict[str, int], problems: list[Problem]) -> bool:
+    """Some table served holds rows (tables that are all empty are no extract), and the folder is sound."""
     quarantined = _quarantined(problems)
-    return (any(t not in quarantined for t in tables)
+    return (any(n > 0 for t, n in tables.items() if t not in quarantined)
             and not any(p.severity == "error" and p.table == FOLDER for p in problems))
 
 
@@ -177,8 +179,8 @@ class Snapshot:
     def reasons(self) -> list[str]:
         """Why it is not served, or what is held back from it, in words."""
         found = [str(p) for p in self.errors]
-        if not self.tables and not any(p.table == FOLDER for p in self.errors):
-            found.append("no table can be served: every one is missing, unreadable or quarantined")
+        if not self.usable and not any(p.table == FOLDER for p in self.errors):
+            found.append("no table can be served: every one is missing, unreadable, quarantined or empty")
         return found
 
     @property
@@ -452,7 +454,7 @@ def _compare(snapshot: Snapshot, last_rows: dict[str, tuple[int, str]]) -> list[
         if table in snapshot.quarantined or before is None:
             continue
         n_before, before_id = before
-        if n_before >= MANY_ROWS and n < n_before * COLLAPSE_SHARE:
+        if (n == 0 < n_before) or (n_before >= MANY_ROWS and n < n_before * COLLAPSE_SHARE):
             held = "holds no rows" if n == 0 else f"holds {n} rows"
             problems.append(Problem("error", f"{table}.parquet", table, None,
                                     f"{held} where snapshot {before_id} held {n_before}: an extract that lost "
