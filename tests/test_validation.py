@@ -123,7 +123,8 @@ def test_two_digit_years_are_unreadable_not_year_21(root, good_figures):
 
 def test_month_first_dates_are_refused_not_misread(root, good_figures):
     def us_order(frame):
-        frame["cina_assessment_start_date"] = pd.to_datetime(frame["cina_assessment_start_date"]).dt.strftime("%m/%d/%Y")
+        start = pd.to_datetime(frame["cina_assessment_start_date"])
+        frame["cina_assessment_start_date"] = start.dt.strftime("%m/%d/%Y")
         return frame
     later = damaged_copy(root, {"ssd_cin_assessments": us_order}).get(LATER)
     assert "US order" in later.quarantined["ssd_cin_assessments"]
@@ -263,7 +264,8 @@ def test_publish_never_deletes_a_better_snapshot(root, kept):
     assert Store(root).get(GOOD).manifest.get("source") != "a bad re-run"
     assert len(Store(root).get(GOOD).tables) == 30
     if kept == "one table":
-        assert result.path.parent.name == "held" and any("absent from the new extract" in r for r in result.held_because)
+        assert result.path.parent.name == "held"
+        assert any("absent from the new extract" in r for r in result.held_because)
 
 
 def test_a_held_replacement_is_swapped_in_only_when_an_analyst_confirms(copied_root, capsys):

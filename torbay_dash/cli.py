@@ -160,7 +160,8 @@ def run_snapshots(args) -> int:
     for snap in listed:
         status = "usable" if snap.usable else "NOT USABLE"
         kind = "synthetic" if snap.synthetic else "extract"
-        quarantined = f", {len(snap.quarantined)} quarantined ({', '.join(snap.quarantined)})" if snap.quarantined else ""
+        held_back = snap.quarantined
+        quarantined = f", {len(held_back)} quarantined ({', '.join(held_back)})" if held_back else ""
         print(f"{snap.id}  {status:10}  {kind:9}  {len(snap.tables)} tables served{quarantined}")
         for problem in snap.problems:
             print(f"    {problem.severity}: {problem}")
