@@ -5,6 +5,7 @@ import sys
 
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 
 from torbay_dash import contract
 from torbay_dash.store import Store
@@ -128,3 +129,16 @@ def test_same_seed_same_data_across_processes(tmp_path):
     assert here.keys() == there.keys()
     for name in here:
         pd.testing.assert_frame_equal(here[name], there[name], obj=name)
+
+
+def test_demo_data_replaces_demo_data_but_never_a_real_extract(tmp_path):
+    from snapshots import publish, small_service
+    first = generate(tmp_path / "demo", seed=7, scale=0.3, snapshots="latest")
+    [again] = generate(tmp_path / "demo", seed=8, scale=0.3, snapshots="latest")   # other rows, fewer in some tables
+    assert again.path == first[0].path and again.manifest["generator"]["seed"] == 8
+
+    real = publish(tmp_path / "real", "2021-07-31", small_service(), source="the council's extract")
+    with pytest.raises(RuntimeError, match="not published"):
+        generate(tmp_path / "real", seed=7, scale=0.3, snapshots="latest")
+    assert Store(tmp_path / "real").get("2021-07-31").manifest["source"] == "the council's extract" == \
+        real.manifest["source"]

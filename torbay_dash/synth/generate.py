@@ -92,10 +92,15 @@ def generate(root: str | Path | None = None, seed: int = 42, scale: float = 1.0,
                         "injected_defects": defects[as_at]}
             if as_at == config.migration_date and migration_report:
                 manifest["migration_defect"] = migration_report
-            snapshot = store.commit(staging[as_at], as_at, manifest)
-            if not snapshot.usable:
-                raise RuntimeError(f"generated snapshot {as_at} failed validation: "
-                                   + "; ".join(str(p) for p in snapshot.report.errors[:3]))
+            # Demo data replaces demo data freely; a real extract of the same date is never replaced by it.
+            current = next((s for s in store.list() if s.as_at == as_at), None)
+            if current is not None and not current.synthetic:
+                raise RuntimeError(f"generated snapshot {as_at} was not published: {current.path} holds "
+                                   "a real extract of that date, which demo data never replaces")
+            snapshot = store.commit(staging[as_at], as_at, manifest, replace=True)
+            if snapshot.path.parent != store.snapshots_dir:
+                raise RuntimeError(f"generated snapshot {as_at} was not published: "
+                                   + "; ".join(snapshot.reasons[:3]))
             published.append(snapshot)
             say(f"published snapshot {as_at} ({len(published)} of {len(dates)})")
         say(f"published {len(published)} snapshot(s) in {time.perf_counter() - started:.1f} s")
