@@ -325,3 +325,43 @@ def test_a_changed_file_is_validated_again_even_with_its_size_and_time_put_back(
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))   # ...and the same time
     assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
     assert "cannot be read" in Store(root).get(LATER).quarantined["ssd_person"]
+
+
+# ---------------------------------------------------------------- the screens
+
+PAGES = ["views/overview.py", "views/safeguarding.py", "views/cared_for.py", "views/workforce.py",
+         "views/quality.py", "views/definitions.py"]
+
+
+@pytest.fixture
+def quarantined_root(root):
+    """The good snapshot beside a later one whose care episodes cannot be trusted (4% end before they start)."""
+    def swap_dates(frame):
+        ended = frame.index[frame["clae_cla_episode_ceased_date"].notna()][:200]
+        start = frame.loc[ended, "clae_cla_episode_start_date"].copy()
+        frame.loc[ended, "clae_cla_episode_start_date"] = frame.loc[ended, "clae_cla_episode_ceased_date"]
+        frame.loc[ended, "clae_cla_episode_ceased_date"] = start
+        return frame
+    damaged_copy(root, {"ssd_cla_episodes": swap_dates})
+    return root
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_a_table_quarantined(quarantined_root, use_data_root, page):
+    from streamlit.testing.v1 import AppTest
+    from test_app import APP
+    use_data_root(quarantined_root)
+    at = AppTest.from_file(APP, default_timeout=90).run().switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("data as at **31 August 2021**" in c.value for c in at.caption)
+
+
+def test_children_in_care_say_unavailable_and_why_instead_of_a_wrong_number(quarantined_root, use_data_root):
+    from streamlit.testing.v1 import AppTest
+    from test_app import APP
+    use_data_root(quarantined_root)
+    at = AppTest.from_file(APP, default_timeout=90).run().switch_page("views/cared_for.py").run()
+    looked_after = next(m for m in at.metric if m.label.startswith("Children looked after"))
+    assert looked_after.value == "no data"
+    assert any("Unavailable: needs table ssd_cla_episodes (quarantined: clae_cla_episode_ceased_date: " in c.value
+               and "of 4727 row(s) end before they start" in c.value for c in at.caption)

@@ -328,13 +328,13 @@ def _validate_table(con: duckdb.DuckDBPyConnection, path: Path, table: contract.
         latest = latest_plausible(table.name, col.name, as_at)
         if condition := implausible_condition(col.name, col.type, source_type, latest):
             when = f"before 1900 or after the as-at date {as_at}" if latest else "before 1900"
-            checks.append((col.name, f"are dates {when}; left out", condition, left_out_limit))
+            checks.append((col.name, f"are dates {when}", condition, left_out_limit))
     for col in contract.REQUIRED_VALUES.get(table.name, ()):
-        checks.append((col, "are empty where a value is needed to count the row; left out",
+        checks.append((col, "are empty where a value is needed to count the row",
                        f"({quote_identifier(col)} IS NULL OR TRIM(CAST({quote_identifier(col)} AS VARCHAR)) = '')",
                        left_out_limit))
     for pair in (c for c in contract.DATE_ORDER_CHECKS if c.table == table.name):
-        checks.append((pair.end, f"end before they start ({pair.end} before {pair.start}); left out",
+        checks.append((pair.end, f"end before they start ({pair.end} before {pair.start})",
                        f"coalesce(({casts[pair.end]}) < ({casts[pair.start]}), false)", left_out_limit))
     checks.append((table.key, "have no id", f"{key} IS NULL", limit))
     repeat = f"row_number() OVER (PARTITION BY {key} ORDER BY file_row_number) > 1 AND {key} IS NOT NULL"
@@ -370,6 +370,8 @@ def _validate_table(con: duckdb.DuckDBPyConnection, path: Path, table: contract.
                                 f"WHERE {condition} ORDER BY file_row_number LIMIT 1").fetchone()[0]
             text += f" (a value shaped {_shape(str(first))!r}; the contract's forms are YYYY-MM-DD and DD/MM/YYYY)"
         severity = "error" if n_bad > allowance else "warning"
+        if severity == "warning":
+            text += "; left out of the figures"
         problems.append(Problem(severity, name, table.name, column, text, rows_where(condition), int(n_bad)))
     n_repeats = int(repeats[0]) if repeats else 0
     if n_repeats:
