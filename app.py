@@ -18,8 +18,14 @@ pages = st.navigation([
     st.Page("views/definitions.py", url_path="definitions", title="Definitions", icon=":material/menu_book:"),
 ])
 
-frame.styles()
-frame.first_run()
-current = frame.sidebar()
-frame.header(current)
+# The last guard: whatever breaks the frame is said in one plain sentence and the page still runs (with no
+# filters, so its empty state, if the sidebar did not finish). Only the frame is guarded: a page's own
+# errors must still be seen, by its own error boxes and by the tests.
+try:
+    frame.styles()
+    frame.first_run()
+    frame.header(frame.sidebar())
+except Exception as exc:  # shown to the reader, not swallowed
+    st.error(f"The filters and header could not be drawn ({type(exc).__name__}: {exc}); "
+             "the page below may show less than usual.", icon=":material/error:")
 pages.run()

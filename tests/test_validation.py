@@ -365,3 +365,35 @@ def test_children_in_care_say_unavailable_and_why_instead_of_a_wrong_number(quar
     assert looked_after.value == "no data"
     assert any("Unavailable: needs table ssd_cla_episodes (quarantined: clae_cla_episode_ceased_date: " in c.value
                and "of 4727 row(s) end before they start" in c.value for c in at.caption)
+
+
+# ---------------------------------------------------------------- settings and the store's own files
+
+@pytest.mark.parametrize("damage, said", [
+    (lambda path: path.mkdir(), "is not a file that can be read"),
+    (lambda path: os.symlink(path.name, path), "is not a file that can be read"),          # a loop
+    (lambda path: path.write_text('population_0_17 = "x"\n'), "`population_0_17` must be a table, not str"),
+    (lambda path: path.write_text("[population_0_17]\n2021 = \"many\"\n"), "[population_0_17] must map to numbers"),
+    (lambda path: path.write_text("[standards]\nsupervision_days = true\n"), "[standards] must map to numbers"),
+], ids=["a folder", "a link loop", "population not a table", "a population not a number", "a standard not a number"])
+def test_a_settings_file_that_cannot_be_used_is_named_never_replaced_by_the_projects(tmp_path, damage, said):
+    from torbay_dash.store import DataError
+    damage(tmp_path / "local_authority.toml")
+    with pytest.raises(DataError) as raised:
+        load_settings(tmp_path)
+    assert "local_authority.toml" in str(raised.value) and said in str(raised.value)
+
+
+def test_held_reasons_of_the_wrong_shape_are_said_as_unreadable(copied_root):
+    good = _frames(copied_root / "snapshots" / GOOD)
+    held = Store(copied_root).publish(dt.date(2021, 7, 31), {"ssd_person": good["ssd_person"]}, {})
+    (held.path / "held.json").write_text(json.dumps({"reasons": 5}))
+    [again] = Store(copied_root).held()
+    assert again.held_because == ["held for confirmation (its reasons could not be read)"]
+
+
+def test_a_manifest_that_is_not_an_object_is_said(root):
+    (root / "snapshots" / GOOD / "manifest.json").write_text("[1, 2]")
+    snapshot = Store(root).get(GOOD)
+    assert snapshot.usable and any(p.file == "manifest.json" and "not a JSON object" in p.message
+                                   for p in snapshot.problems)

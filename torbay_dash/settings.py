@@ -111,27 +111,59 @@ def parse_priority(raw: dict, targets: dict[str, Target], number: int) -> Priori
                     trajectories=trajectories, note=str(raw.get("note", "")).strip())
 
 
+def _part(raw: dict, key: str, kind: type, default):
+    """One top-level key of the settings, checked to be a table (or a list) so a mistake is named."""
+    value = raw.get(key, default)
+    if not isinstance(value, kind):
+        raise DataError(f"`{key}` must be a {'table' if kind is dict else 'list'}, "
+                        f"not {type(value).__name__} ({value!r:.40})")
+    return value
+
+
+def _number(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{value!r:.40} is not a number")
+    return value
+
+
+def _numbers(raw: dict, key: str, years: bool = False) -> dict:
+    """A table of numbers, e.g. [population_0_17] years to counts; the key is named when one is not a number."""
+    try:
+        return {int(k) if years else k: _number(v) for k, v in _part(raw, key, dict, {}).items()}
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"[{key}] must map to numbers ({exc})") from None
+
+
 def load_settings(data_root: Path | None = None) -> LocalAuthority:
-    """Settings from the data root's local_authority.toml, else the repository's."""
+    """Settings from the data root's local_authority.toml, else the repository's.
+
+    A data root's file that is there but cannot be read (a folder, a broken link) is an
+    error, never silently replaced by the repository's settings.
+    """
     candidates = [Path(data_root) / SETTINGS_FILE] if data_root else []
     candidates.append(PROJECT_SETTINGS)
-    path = next((p for p in candidates if p.is_file()), None)
+    path = next((p for p in candidates if p.exists() or p.is_symlink()), None)
     if path is None:
         raise DataError(f"no {SETTINGS_FILE} in {data_root} or the project's data/ folder")
+    if not path.is_file():
+        raise DataError(f"{path} is not a file that can be read (a folder, or a link that loops or leads nowhere)")
     try:
         raw = tomllib.loads(path.read_text())
-        authority = raw.get("authority", {})
-        targets = {k: Target(**v) for k, v in raw.get("targets", {}).items()}
+        authority = _part(raw, "authority", dict, {})
+        targets = {k: Target(**v) for k, v in _part(raw, "targets", dict, {}).items()}
         return LocalAuthority(
             code=int(authority.get("code", 0)),
-            name=authority.get("name", "Local authority"),
-            region=authority.get("region", ""),
-            population={int(y): int(n) for y, n in raw.get("population_0_17", {}).items()},
-            standards=dict(raw.get("standards", {})),
+            name=str(authority.get("name", "Local authority")),
+            region=str(authority.get("region", "")),
+            population={year: int(n) for year, n in _numbers(raw, "population_0_17", years=True).items()},
+            standards=_numbers(raw, "standards"),
             targets=targets,
-            priorities=[parse_priority(p, targets, i) for i, p in enumerate(raw.get("priorities", []), 1)],
-            spc_rebase=tuple(_date(d, "[spc] rebase") for d in raw.get("spc", {}).get("rebase", [])),
-            neighbour_model=str(raw.get("benchmarks", {}).get("neighbour_model", "2025")),
+            priorities=[parse_priority(p, targets, i)
+                        for i, p in enumerate(_part(raw, "priorities", list, []), 1)],
+            spc_rebase=tuple(_date(d, "[spc] rebase") for d in _part(_part(raw, "spc", dict, {}), "rebase", list, [])),
+            neighbour_model=str(_part(raw, "benchmarks", dict, {}).get("neighbour_model", "2025")),
         )
+    except DataError as exc:
+        raise DataError(f"{path}: {exc}") from None
     except (OSError, tomllib.TOMLDecodeError, TypeError, ValueError, AttributeError) as exc:
         raise DataError(f"{path} cannot be read: {exc}") from None

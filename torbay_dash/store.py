@@ -134,7 +134,15 @@ class ValidationReport:
 
     @classmethod
     def from_json(cls, data: dict) -> "ValidationReport":
-        return cls(data["tables"], [Problem(**p) for p in data["problems"]], data.get("fingerprint", {}))
+        """A cached report; TypeError (or KeyError) when it is not of the shape written, so it is redone."""
+        tables, problems = data["tables"], data["problems"]
+        if not (isinstance(tables, dict) and all(isinstance(n, int) for n in tables.values())
+                and isinstance(problems, list)):
+            raise TypeError("not a validation report")
+        report = cls(tables, [Problem(**p) for p in problems], data.get("fingerprint", {}))
+        if not all(isinstance(p.message, str) and isinstance(p.rows, list) for p in report.problems):
+            raise TypeError("not a validation report")
+        return report
 
 
 @dataclass
@@ -445,7 +453,12 @@ def load_snapshot(folder: Path, *, cache: bool = True, as_at: dt.date | None = N
                 os.replace(partial, folder / VALIDATION)
             except OSError:
                 pass  # a read-only data root still validates, just every time
-    return Snapshot(as_at, folder, manifest, report)
+    snapshot = Snapshot(as_at, folder, manifest, report)
+    if (folder / MANIFEST).exists() and not manifest:
+        snapshot.compared.append(Problem("warning", MANIFEST, FOLDER, None,
+                                         "is not a JSON object; ignored (so the snapshot's source, and whether it "
+                                         "is synthetic, are not known)"))
+    return snapshot
 
 
 def _compare(snapshot: Snapshot, last_rows: dict[str, tuple[int, str]]) -> list[Problem]:
@@ -530,7 +543,7 @@ class Store:
                 problem = Problem("error", folder.name, FOLDER, None, f"the folder cannot be read ({exc})")
                 snapshots.append(Snapshot(as_at, folder, {}, ValidationReport({}, [problem])))
                 continue
-            snapshot.compared = _compare(snapshot, last_rows)
+            snapshot.compared += _compare(snapshot, last_rows)
             if snapshot.usable:
                 last_rows.update({t: (snapshot.report.tables[t], snapshot.id) for t in snapshot.tables})
             snapshots.append(snapshot)
@@ -563,7 +576,9 @@ class Store:
                 continue
             if entry.is_dir() and not entry.is_symlink():
                 snapshot = load_snapshot(entry, as_at=as_at, root=self.root)
-                snapshot.held_because = _read_json(entry / HELD_REASONS).get("reasons", [])
+                reasons = _read_json(entry / HELD_REASONS).get("reasons")
+                snapshot.held_because = ([str(r) for r in reasons] if isinstance(reasons, list)
+                                         else ["held for confirmation (its reasons could not be read)"])
                 out.append(snapshot)
         return out
 

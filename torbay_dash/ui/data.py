@@ -1,11 +1,14 @@
 """Cached data access for the screens: snapshots, the DuckDB connection, indicator frames, benchmarks.
 
-Everything here is keyed on (data root, snapshot id, fingerprint) so a changed extract is never
-served from a stale cache, and hands the screens small aggregate frames.
+Everything here is keyed on (data root, snapshot id, fingerprint) so a changed extract, or changed
+settings, is never served from a stale cache, and hands the screens small aggregate frames.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -16,8 +19,8 @@ from ..compute import Scope, compute, unavailable_reason, unit_rows
 from ..db import SnapshotDB, read_sql
 from ..headlines import authority_of
 from ..periods import Period
-from ..settings import LocalAuthority, load_settings
-from ..store import Snapshot, Store, data_root
+from ..settings import PROJECT_SETTINGS, SETTINGS_FILE, LocalAuthority, load_settings
+from ..store import DataError, Refusal, Snapshot, Store, data_root
 
 if TYPE_CHECKING:
     from .frame import Filters
@@ -28,14 +31,65 @@ def snapshot_list(root: str) -> list[Snapshot]:
     return Store(root).list()
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def refusals(root: str) -> list[Refusal]:
+    return Store(root).refusals()
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def snapshot_db(root: str, snapshot_id: str, fingerprint: str) -> SnapshotDB:
     return SnapshotDB(Store(root).get(snapshot_id))
 
 
-@st.cache_data(show_spinner=False)
+@dataclass(frozen=True)
+class SettingsInForce:
+    """The settings the figures use; when the data root's file is invalid, why, and what stands in for it."""
+    settings: LocalAuthority | None  # None only when no settings can be loaded at all: then no figures are drawn
+    problem: str | None = None    # the DataError's message: the file and what is wrong with it
+    fallback: str | None = None   # the settings used instead, in words
+
+
+# Root -> the last settings that loaded for it in this process: an invalid edit falls back to these.
+_LAST_LOADED: dict[str, LocalAuthority] = {}
+
+
+def _settings_stamp(root: str) -> tuple:
+    """Changes whenever a settings file that may apply to the root is written, so an edit is read at once."""
+    stamps = []
+    for path in (Path(root) / SETTINGS_FILE, PROJECT_SETTINGS):
+        try:
+            found = path.stat()
+            stamps.append((found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino))
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _settings_in_force(root: str, stamp: tuple) -> SettingsInForce:
+    try:
+        loaded = load_settings(root)
+    except DataError as exc:
+        if root in _LAST_LOADED:
+            return SettingsInForce(_LAST_LOADED[root], str(exc), "the last settings that loaded for this data root")
+        try:
+            return SettingsInForce(load_settings(), str(exc), f"the project's own settings ({PROJECT_SETTINGS})")
+        except DataError:  # the project's own file is the invalid one, or invalid too
+            return SettingsInForce(None, str(exc))
+    _LAST_LOADED[root] = loaded
+    return SettingsInForce(loaded)
+
+
+def settings_in_force(root: str | None = None) -> SettingsInForce:
+    """The data root's settings, or a stand-in with the reason when its file is invalid: never an exception.
+
+    Screens call `settings()` freely: `frame.page` stops a screen first when there are none at all."""
+    root = root or str(data_root())
+    return _settings_in_force(root, _settings_stamp(root))
+
+
 def root_settings(root: str) -> LocalAuthority:
-    return load_settings(root)
+    return settings_in_force(root).settings
 
 
 def settings() -> LocalAuthority:
@@ -43,8 +97,7 @@ def settings() -> LocalAuthority:
 
 
 def database(snapshot: Snapshot) -> SnapshotDB:
-    fingerprint = str(sorted(snapshot.report.fingerprint.items()))
-    return snapshot_db(str(data_root()), snapshot.id, fingerprint)
+    return snapshot_db(str(data_root()), snapshot.id, fingerprint_of(snapshot))
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -58,9 +111,7 @@ def indicator_frame(filters: Filters, indicator_id: str, periods: list[Period],
                     by_team: bool = False) -> pd.DataFrame:
     """Tidy values of one indicator for the given periods within the user's scope (cached)."""
     database(filters.snapshot)  # warm the cached connection
-    fingerprint = str(sorted(filters.snapshot.report.fingerprint.items()))
-    return _compute(str(data_root()), filters.snapshot.id, fingerprint, indicator_id,
-                    tuple(periods), by_team, filters.scope.teams)
+    return _compute(*cache_key(filters), indicator_id, tuple(periods), by_team, filters.scope.teams)
 
 
 @st.cache_data(show_spinner=False)
@@ -110,7 +161,11 @@ def records_behind(root: str, snapshot_id: str, fingerprint: str, indicator_id: 
 
 
 def fingerprint_of(snapshot: Snapshot) -> str:
-    return str(sorted(snapshot.report.fingerprint.items()))
+    """What a snapshot's cached figures depend on: its content and tables served, and the settings in force
+    (the population behind rates, targets, standards), so neither a new extract nor an edited settings file
+    is answered from figures cached before it."""
+    in_force = repr(settings_in_force().settings).encode()
+    return f"{snapshot.key}|settings {hashlib.blake2b(in_force, digest_size=8).hexdigest()}"
 
 
 def cache_key(filters: Filters) -> tuple[str, str, str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +12,9 @@ import streamlit as st
 
 from ..compute import Scope
 from ..periods import PRESETS, Period, preset_period
-from ..store import HOW_TO_LOAD, Snapshot, data_root
+from ..store import HOW_TO_LOAD, Refusal, Snapshot, data_root
 from ..synth import ensure_demo_data, needs_first_run
-from .data import database, settings, snapshot_list, team_table
+from .data import database, fingerprint_of, refusals, settings, settings_in_force, snapshot_list, team_table
 
 ALL = "__all__"
 FILTERS_KEY = "_torbay_filters"
@@ -70,10 +71,13 @@ def styles() -> None:
 
 def page(title: str, needs_data: bool = True) -> Filters | None:
     """Start a screen: its own browser title and heading, then the filters; without data, the empty state."""
-    st.set_page_config(page_title=f"{title} · {settings().name} children's services")
+    la = settings()
+    st.set_page_config(page_title=f"{title} · {la.name + ' ' if la else ''}children's services")
     if "indicator" not in st.query_params:
         forget_landing()  # the next link naming an indicator lands on it again
     st.title(title)
+    if la is None and needs_data:  # no settings could be loaded at all: the header says why
+        st.stop()
     current = filters()
     if current is None and needs_data:
         empty_state()
@@ -133,6 +137,7 @@ def first_run() -> None:
             return
         status.update(label="Demo data ready", state="complete")
     snapshot_list.clear()
+    refusals.clear()
     st.rerun()
 
 
@@ -145,10 +150,10 @@ def unique_labels(ids, names) -> dict[str, str]:
 
 def sidebar() -> Filters | None:
     """Draw the shared filters, bound to the URL so a copied link reproduces the view."""
+    st.session_state[FILTERS_KEY] = None  # until drawn: a sidebar that fails must not leave the last run's filters
     root = str(data_root())
     usable = [s for s in snapshot_list(root) if s.usable]
     if not usable:
-        st.session_state[FILTERS_KEY] = None
         return None
     by_id = {s.id: s for s in usable}
     with st.sidebar:
@@ -177,8 +182,7 @@ def sidebar() -> Filters | None:
             period = preset_period(preset, snapshot.as_at)
         st.caption(f"Period: {period}")
 
-        fingerprint = str(sorted(snapshot.report.fingerprint.items()))
-        teams = team_table(root, snapshot.id, fingerprint)
+        teams = team_table(root, snapshot.id, fingerprint_of(snapshot))
         services = unique_labels(teams["service_id"], teams["service_name"])
         service = st.selectbox("Service", [ALL, *services], key="service", bind="query-params",
                                format_func=lambda s: "All services" if s == ALL else services.get(s, s))
@@ -203,9 +207,11 @@ def filters() -> Filters | None:
 
 
 def header(current: Filters | None) -> None:
-    """As-at date, and plain words when the data is stale, synthetic or incomplete."""
+    """As-at date, and plain words when the settings are invalid, or the data stale, synthetic, incomplete,
+    or not the newest extract received."""
+    settings_notice()
     la = settings()
-    if current is None:
+    if current is None or la is None:
         return
     snap = current.snapshot
     st.caption(f"{la.name} children's services · data as at **{snap.as_at:%d %B %Y}** · "
@@ -218,19 +224,83 @@ def header(current: Filters | None) -> None:
     if age > stale_after:
         st.warning(f"Stale: this snapshot was taken {age} days ago (more than {stale_after}). "
                    "Figures may have changed since.", icon=":material/schedule:")
-    absent = sorted(database(snap).absent_tables)
+    newer_not_used(snap)
+    held_back = snap.quarantined
+    if held_back:
+        named = ", ".join(f"{table} ({textwrap.shorten(reason, 70, placeholder='…')})"
+                          for table, reason in held_back.items())
+        st.warning(f"Held back from the figures: {named}. Indicators that need them are shown as unavailable, "
+                   "with the reason.", icon=":material/block:")
+        with st.expander("Why they are held back"):
+            st.markdown("\n".join(f"- {problem}" for problem in snap.errors if problem.table in held_back))
+    absent = sorted(database(snap).absent_tables - set(held_back))
     if absent:
         st.warning("Missing from this snapshot: " + ", ".join(absent) +
                    ". Indicators that need them are shown as unavailable, not as zero.",
                    icon=":material/help:")
 
 
+def settings_notice() -> None:
+    """An invalid settings file, in one message: which file, why, and what the figures use instead."""
+    in_force = settings_in_force()
+    if in_force.problem and in_force.fallback:
+        st.error(f"The settings are invalid: {in_force.problem}. The figures use {in_force.fallback} instead, "
+                 "so population-based figures (rates per 10,000 children), targets and standards come from "
+                 "them until the file is corrected.", icon=":material/settings_alert:")
+    elif in_force.problem:
+        st.error(f"The settings are invalid: {in_force.problem}. No other settings have loaded to use instead, "
+                 "so no figures are shown until the file is corrected.", icon=":material/settings_alert:")
+
+
+def newer_not_used(shown: Snapshot) -> None:
+    """One sentence when an extract at least as new as the latest served was refused; the reasons one click away.
+
+    Held or rejected replacements for the latest date count too: they arrived after what is served.
+    """
+    root = str(data_root())
+    latest = max((s.as_at for s in snapshot_list(root) if s.usable), default=shown.as_at)
+    refused = [r for r in refusals(root) if r.as_at is None or r.as_at >= latest]
+    if not refused:
+        return
+    newer = [r for r in refused if r.as_at is not None and r.as_at > latest]
+    replacing = [r for r in refused if r.as_at == latest]
+    undated = [r.what for r in refused if r.as_at is None]
+    subjects = []
+    if newer:
+        dates = ", ".join(f"{d:%d %B %Y}" for d in sorted({r.as_at for r in newer}))
+        subjects.append(f"a newer extract ({dates})" if len(newer) == 1 else f"{len(newer)} newer extracts ({dates})")
+    if replacing:
+        subjects.append(("a replacement extract" if len(replacing) == 1 else f"{len(replacing)} replacement extracts")
+                        + f" for {latest:%d %B %Y}")
+    if undated:
+        subjects.append(("an entry of the snapshots folder that is not a snapshot" if len(undated) == 1
+                         else f"{len(undated)} entries of the snapshots folder that are not snapshots")
+                        + f" ({', '.join(undated)})")
+    said = " and ".join([", ".join(subjects[:-1]), subjects[-1]] if len(subjects) > 1 else subjects)
+    st.warning(f"{said[0].upper()}{said[1:]} {'was' if len(refused) == 1 else 'were'} not used; "
+               f"figures are from {shown.as_at:%d %B %Y}.", icon=":material/block:")
+    with st.expander("Why it was not used" if len(refused) == 1 else "Why they were not used"):
+        st.markdown(refusal_list(refused))
+
+
+def refusal_list(refused: list[Refusal]) -> str:
+    """Each refusal and its reasons, as nested bullet points."""
+    lines = []
+    for refusal in refused:
+        lines.append(f"- **{refusal.what}**")
+        lines.extend(f"  - {reason}" for reason in refusal.reasons or ["no reason was recorded"])
+    return "\n".join(lines)
+
+
 def empty_state() -> None:
-    """What to do when no snapshot can be served, and why earlier ones were refused."""
+    """What to do when no snapshot can be served, and why each extract or entry was not used."""
+    root = str(data_root())
+    if any(s.usable for s in snapshot_list(root)):  # the frame failed before drawing the filters
+        st.info("The figures cannot be shown because the filters could not be drawn: see the error above.")
+        return
     st.title("No data loaded yet")
-    st.info(f"There is no usable snapshot under `{data_root()}`. To load data, {HOW_TO_LOAD}.")
-    refused = [s for s in snapshot_list(str(data_root())) if not s.usable]
-    for snap in refused:
-        with st.expander(f"Snapshot {snap.id} was refused"):
-            for problem in snap.report.errors:
-                st.write(f"- {problem}")
+    st.info(f"There is no usable snapshot under `{root}`. To load data, {HOW_TO_LOAD}.")
+    refused = refusals(root)
+    if refused:
+        with st.expander(f"What was found but not used ({len(refused)}), and why"):
+            st.markdown(refusal_list(refused))
