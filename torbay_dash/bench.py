@@ -12,6 +12,7 @@ from .compute import compute_many
 from .db import SnapshotDB
 from .periods import Period, months
 from .settings import load_settings
+from .store import Store, validate_folder
 from .synth import generate
 
 
@@ -49,7 +50,13 @@ def run(scales: list[float], monthly: bool = False) -> None:
                   f"({seconds / len(snapshots):.2f} s per snapshot; target under 30 s in all)")
         else:
             snapshots = generate(root, scale=1, snapshots="latest")
-        db = SnapshotDB(snapshots[-1])
+        latest = snapshots[-1]
+        _, validating = _timed(lambda: validate_folder(latest.path, latest.as_at))
+        listed, listing = _timed(lambda: Store(root).list())
+        print(f"\nValidation of the scale-1 snapshot ({len(latest.tables)} tables, form and content): "
+              f"{validating * 1000:.0f} ms; listing {len(listed)} snapshot(s) from cached verdicts: "
+              f"{listing * 1000:.0f} ms")
+        db = SnapshotDB(latest)
         settings = load_settings()
         ids = list(indicators.REGISTRY)
         as_at = snapshots[-1].as_at

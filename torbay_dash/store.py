@@ -97,9 +97,13 @@ def _quarantined(problems: list[Problem]) -> dict[str, str]:
 
 
 def _servable(tables: dict[str, int], problems: list[Problem]) -> bool:
-    """Some table served holds rows (tables that are all empty are no extract), and the folder is sound."""
+    """Some table can be served, and the folder is sound.
+
+    An empty table on its own is a real zero (nothing to count); emptied against the snapshot
+    before, it is quarantined (see _compare), so an extract of emptied tables serves nothing.
+    """
     quarantined = _quarantined(problems)
-    return (any(n > 0 for t, n in tables.items() if t not in quarantined)
+    return (any(t not in quarantined for t in tables)
             and not any(p.severity == "error" and p.table == FOLDER for p in problems))
 
 
@@ -188,7 +192,7 @@ class Snapshot:
         """Why it is not served, or what is held back from it, in words."""
         found = [str(p) for p in self.errors]
         if not self.usable and not any(p.table == FOLDER for p in self.errors):
-            found.append("no table can be served: every one is missing, unreadable, quarantined or empty")
+            found.append("no table can be served: every one is missing, unreadable or quarantined")
         return found
 
     @property
