@@ -7,7 +7,8 @@ import pytest
 
 from snapshots import publish, small_service, write_tables
 from torbay_dash.frames import contract_frame
-from torbay_dash.store import DataError, Store, load_snapshot, open_data, validate_folder
+from torbay_dash.store import DataError, Store, load_snapshot, open_data
+from torbay_dash.validation import validate_folder
 
 
 def _good(root, as_at):

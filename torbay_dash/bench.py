@@ -12,7 +12,8 @@ from .compute import compute_many
 from .db import SnapshotDB
 from .periods import Period, months
 from .settings import load_settings
-from .store import Store, validate_folder
+from .store import Store
+from .validation import validate_folder
 from .synth import generate
 
 
