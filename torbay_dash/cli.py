@@ -1,7 +1,8 @@
-"""Command line: python -m torbay_dash {metrics, snapshots, confirm, demo, bench}.
+"""Command line: python -m torbay_dash {metrics, ingest, snapshots, confirm, demo, bench}.
 
-`metrics` is a contract used by tests outside this repository: its arguments, its JSON
-keys and its exit status 2 with one line on stderr for bad input must not change.
+`metrics` and `ingest` are contracts used by tests outside this repository: their arguments,
+`metrics`' JSON keys and the exit status 2 with one line on stderr when nothing could be
+done must not change.
 """
 from __future__ import annotations
 
@@ -58,6 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--series", choices=["month", "quarter"],
                          help="one row per month or quarter in the period instead of one for the whole")
     metrics.add_argument("--format", choices=["json", "csv"], default="json")
+
+    ingest = sub.add_parser("ingest", help="load an extract (SSD folder, .zip or database URL, or an SSDA903 "
+                                             "return) as the snapshot of a date")
+    ingest.add_argument("source", help="a folder or .zip of files named after the contract's tables, a database "
+                                       "URL (sqlite:///path.db, mssql+pyodbc://...), or a folder holding an SSDA903 return")
+    ingest.add_argument("--as-at", dest="as_at", type=_date, required=True,
+                        help="the date the extract was taken, YYYY-MM-DD")
+    ingest.add_argument("--data", help="data root to publish into (default: the project's data root)")
+    ingest.add_argument("--format", dest="fmt", choices=["ssd", "ssda903"],
+                        help="the source's layout (default: detected)")
 
     snapshots = sub.add_parser("snapshots", help="list snapshots and what is wrong with them")
     snapshots.add_argument("--data", help="data root (default: the project's data root)")
@@ -152,6 +163,21 @@ def run_metrics(args) -> int:
     return 0
 
 
+def run_ingest(args) -> int:
+    from .ingest import ingest
+    from .ingest.summary import summary_lines, terminal_progress
+    result = ingest(args.source, args.as_at, args.data, args.fmt, progress=terminal_progress(sys.stderr))
+    for line in summary_lines(result):
+        print(line)
+    if result.status != "published":
+        reasons = result.snapshot.held_because or result.snapshot.reasons or ["no table could be served"]
+        where = f"{result.status} ({result.snapshot.path})"
+        hint = (f"; to use it anyway: python -m torbay_dash confirm {result.snapshot.path.name} --data "
+                f"{result.snapshot.path.parent.parent}" if result.status == "held" else "")
+        raise DataError(f"nothing published: the extract was {where}: {reasons[0]}{hint}")
+    return 0
+
+
 def run_snapshots(args) -> int:
     store = Store(args.data)
     listed = store.list()
@@ -202,7 +228,7 @@ def run_bench(args) -> int:
     return 0
 
 
-COMMANDS = {"metrics": run_metrics, "snapshots": run_snapshots, "confirm": run_confirm, "demo": run_demo,
+COMMANDS = {"metrics": run_metrics, "ingest": run_ingest, "snapshots": run_snapshots, "confirm": run_confirm, "demo": run_demo,
             "bench": run_bench}
 
 

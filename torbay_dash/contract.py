@@ -234,6 +234,17 @@ REQUIRED_VALUES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Parts of a column name that mark it as identifying a person when the column is not one the
+# contract asks for: names, UPN, NHS number, addresses and home postcodes (a placement's
+# postcode, clap_cla_placement_postcode, is the contract's and stays).
+IDENTIFYING_PARTS = ("forename", "surname", "firstname", "first_name", "lastname", "last_name", "fullname",
+                     "full_name", "upn", "nhs", "address", "postcode", "home_post")
+CONTRACT_COLUMNS = frozenset(c.name for t in TABLES.values() for c in t.columns)
+
+
 def is_identifying(column: str) -> bool:
-    """Does a source column name one of the identifying columns (whatever its case or spacing)?"""
-    return column.strip().lower() in IDENTIFYING_COLUMNS
+    """Does a source column identify a person (whatever its case or spacing)?"""
+    name = column.strip().lower()
+    if name in IDENTIFYING_COLUMNS:
+        return True
+    return name not in CONTRACT_COLUMNS and any(part in name for part in IDENTIFYING_PARTS)

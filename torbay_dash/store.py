@@ -36,6 +36,7 @@ VALIDATION = "validation.json"
 HELD = "held"          # <root>/held/<date>-<id>/: a replacement that lost tables or rows, awaiting an analyst
 REJECTED = "rejected"  # <root>/rejected/<date>-<id>/: an extract refused outright, kept for inspection
 HELD_REASONS = "held.json"
+SOURCE_PROBLEMS = "source_problems"  # manifest key: Problem dicts found by ingest in the source
 # A table that held rows in the previous snapshot and now holds none, or that held at least
 # MANY_ROWS and now fewer than COLLAPSE_SHARE of them, is quarantined: the tables hold history,
 # so an extract that lost rows is not a real fall.
@@ -60,6 +61,7 @@ class Snapshot:
     report: ValidationReport
     compared: list[Problem] = field(default_factory=list)  # found against other snapshots or today; not cached
     held_because: list[str] = field(default_factory=list)   # why publish held it for an analyst to confirm
+    from_source: list[Problem] = field(default_factory=list)  # found by ingest in the source (manifest)
 
     @property
     def id(self) -> str:
@@ -67,7 +69,7 @@ class Snapshot:
 
     @property
     def problems(self) -> list[Problem]:
-        return self.report.problems + self.compared
+        return self.report.problems + self.from_source + self.compared
 
     @property
     def errors(self) -> list[Problem]:
@@ -180,12 +182,29 @@ def load_snapshot(folder: Path, *, cache: bool = True, as_at: dt.date | None = N
                 os.replace(partial, folder / VALIDATION)
             except OSError:
                 pass  # a read-only data root still validates, just every time
-    snapshot = Snapshot(as_at, folder, manifest, report)
+    snapshot = Snapshot(as_at, folder, manifest, report, from_source=source_problems(manifest))
     if (folder / MANIFEST).exists() and not manifest:
         snapshot.compared.append(Problem("warning", MANIFEST, FOLDER, None,
                                          "is not a JSON object; ignored (so the snapshot's source, and whether it "
                                          "is synthetic, are not known)"))
     return snapshot
+
+
+def source_problems(manifest: dict) -> list[Problem]:
+    """What ingest found in the source (a table that could not be read, codes outside the 903's lists),
+    as written in the manifest: an error about a table quarantines it, with its reason."""
+    found = manifest.get(SOURCE_PROBLEMS)
+    if not isinstance(found, list):
+        return []
+    problems = []
+    for item in found:
+        try:
+            problem = Problem(**item)
+        except TypeError:
+            continue
+        if isinstance(problem.message, str) and problem.severity in ("error", "warning"):
+            problems.append(problem)
+    return problems
 
 
 def _compare(snapshot: Snapshot, last_rows: dict[str, tuple[int, str]]) -> list[Problem]:
@@ -373,14 +392,15 @@ class Store:
             snapshot = load_snapshot(staging, as_at=as_at, root=self.root)
             if not snapshot.usable:
                 rejected = self._set_aside_as(REJECTED, staging, as_at)
-                return Snapshot(as_at, rejected, full_manifest, snapshot.report)
+                return Snapshot(as_at, rejected, full_manifest, snapshot.report, from_source=snapshot.from_source)
             target = self.snapshots_dir / as_at.isoformat()
             current = next((s for s in self.list() if s.id == as_at.isoformat()), None)
             lost = _losses(current, snapshot) if current is not None and current.usable and not replace else []
             if lost:
                 (staging / HELD_REASONS).write_text(json.dumps({"reasons": lost}, indent=1))
                 held = self._set_aside_as(HELD, staging, as_at)
-                return Snapshot(as_at, held, full_manifest, snapshot.report, held_because=lost)
+                return Snapshot(as_at, held, full_manifest, snapshot.report, held_because=lost,
+                                from_source=snapshot.from_source)
             retired = None
             if target.exists():
                 retired = self.snapshots_dir / f".retired-{as_at}-{uuid.uuid4().hex[:8]}"

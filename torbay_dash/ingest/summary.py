@@ -1,0 +1,67 @@
+"""What an analyst reads after an ingest: what was published, what was dropped, what is wrong."""
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from . import IngestResult
+
+BAR_WIDTH = 30
+SHOWN_PER_TABLE = 3
+
+
+def terminal_progress(stream: TextIO = sys.stderr):
+    """A progress bar redrawn in place on a terminal; one line per step when the output is a file."""
+    interactive = stream.isatty()
+    started = time.monotonic()
+    last = [""]
+
+    def show(message: str, fraction: float) -> None:
+        fraction = min(max(fraction, 0.0), 1.0)
+        filled = int(BAR_WIDTH * fraction)
+        line = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {fraction:4.0%}  {message} ({time.monotonic() - started:.0f} s)"
+        if interactive:
+            stream.write("\r" + line.ljust(len(last[0])) + ("\n" if fraction >= 1 else ""))
+        elif message != last[0]:
+            stream.write(line + "\n")
+        stream.flush()
+        last[0] = line if interactive else message
+
+    return show
+
+
+def summary_lines(result: IngestResult) -> list[str]:
+    snapshot = result.snapshot
+    status = {"published": f"published as snapshot {snapshot.id}",
+              "held": f"held for an analyst to confirm ({snapshot.path})",
+              "rejected": f"rejected ({snapshot.path})"}[result.status]
+    lines = [f"{result.format} extract from {result.source}: {status}"]
+    quarantined = snapshot.quarantined
+    for table, rows in sorted(result.tables.items()):
+        state = f"QUARANTINED: {quarantined[table]}" if table in quarantined else "served"
+        how = f" ({result.read_notes[table]})" if table in result.read_notes else ""
+        lines.append(f"  {table:28} {rows:>10,} rows  {state}{how}")
+    for table, reason in sorted(quarantined.items()):
+        if table not in result.tables:
+            lines.append(f"  {table:28} {'':>10}       NOT READ: {reason}")
+    if result.dropped:
+        lines.append("identifying columns dropped (never written): "
+                     + "; ".join(f"{where}: {', '.join(cols)}" for where, cols in sorted(result.dropped.items())))
+    if result.extra:
+        lines.append("extra columns ignored: "
+                     + "; ".join(f"{table}: {', '.join(cols)}" for table, cols in sorted(result.extra.items())))
+    if result.ignored:
+        lines.append(f"files or tables ignored (not in the data contract): {', '.join(result.ignored)}")
+    warnings = [p for p in snapshot.problems if p.severity == "warning"]
+    if warnings:
+        lines.append(f"{len(warnings)} warning(s):")
+        shown: dict[str, int] = {}
+        for problem in warnings:
+            shown[problem.table] = shown.get(problem.table, 0) + 1
+            if shown[problem.table] <= SHOWN_PER_TABLE:
+                lines.append(f"  {problem}")
+        hidden = sum(max(0, n - SHOWN_PER_TABLE) for n in shown.values())
+        if hidden:
+            lines.append(f"  ... and {hidden} more: python -m torbay_dash snapshots --data {snapshot.path.parent.parent}")
+    return lines
