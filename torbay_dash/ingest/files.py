@@ -95,9 +95,23 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
 
 
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def delimiter(path: Path) -> str:
+    """The header line's delimiter: the one it holds most of (a comma when it holds none).
+
+    Said, not sniffed from the rows: a sniffer that finds a malformed row can choose to skip
+    lines or read the header as one column, and a table read wrong must fail, not load."""
+    with open(path, "rb") as f:
+        header = f.readline(1 << 16).decode("latin-1")
+    return max(DELIMITERS, key=lambda d: (header.count(d), d == ","))
+
+
 def _csv_source(path: Path) -> str:
     nulls = ", ".join(quote_literal(n) for n in NULL_TEXT)
-    return (f"read_csv({quote_literal(str(path))}, all_varchar = true, header = true, "
+    return (f"read_csv({quote_literal(str(path))}, all_varchar = true, header = true, skip = 0, "
+            f"delim = {quote_literal(delimiter(path))}, quote = '\"', escape = '\"', strict_mode = true, "
             f"nullstr = [{nulls}], encoding = 'utf-8')")
 
 
@@ -135,29 +149,26 @@ def _copy(con: duckdb.DuckDBPyConnection, source: str, plan: ColumnPlan, target:
     return int(result[0]) if result else 0
 
 
+def _write_csv(con, item: TableFile, path: Path, target: Path, note: str) -> Written:
+    plan = plan_columns(item.table, _columns(con, _csv_source(path)))
+    return Written(item.table, item.path.name, _copy(con, _csv_source(path), plan, target, as_text=True), plan, note)
+
+
 def write_csv(con, item: TableFile, target: Path, scratch: Path) -> Written:
-    note = ""
-    path = item.path
+    """UTF-8 (with or without a byte-order mark) as it is; a file that is not UTF-8 anywhere in it,
+    as Windows-1252 (what Excel and SQL Server write on English Windows)."""
     try:
-        columns = _columns(con, _csv_source(path))
+        return _write_csv(con, item, item.path, target, "")
     except duckdb.Error as exc:
-        if "unicode" not in str(exc).lower() and "utf-8" not in str(exc).lower():
+        if "invalid unicode" not in str(exc).lower():
             raise Unreadable(f"the file cannot be read as CSV ({_first_line(exc)})") from None
-        path, note = to_utf8(path, scratch), "read as Windows-1252 (not UTF-8)"
-        columns = _columns(con, _csv_source(path))
-    plan = plan_columns(item.table, columns)
+    converted = to_utf8(item.path, scratch)
     try:
-        rows = _copy(con, _csv_source(path), plan, target, as_text=True)
+        return _write_csv(con, item, converted, target, "read as Windows-1252 (not UTF-8)")
     except duckdb.Error as exc:
-        if note or ("unicode" not in str(exc).lower()):
-            raise Unreadable(f"the file cannot be read as CSV ({_first_line(exc)})") from None
-        # valid UTF-8 at the start, not further on: the whole file is Windows-1252
-        path, note = to_utf8(path, scratch), "read as Windows-1252 (not UTF-8)"
-        rows = _copy(con, _csv_source(path), plan, target, as_text=True)
+        raise Unreadable(f"the file cannot be read as CSV ({_first_line(exc)})") from None
     finally:
-        if path != item.path:
-            path.unlink(missing_ok=True)
-    return Written(item.table, item.path.name, rows, plan, note)
+        converted.unlink(missing_ok=True)
 
 
 def write_xlsx(con, item: TableFile, target: Path) -> Written:

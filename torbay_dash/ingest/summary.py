@@ -12,7 +12,8 @@ SHOWN_PER_TABLE = 3
 
 
 def terminal_progress(stream: TextIO = sys.stderr):
-    """A progress bar redrawn in place on a terminal; one line per step when the output is a file."""
+    """A progress bar redrawn in place on a terminal; nothing when the output is not a terminal, so a
+    script reading stderr sees only the one line of an error."""
     interactive = stream.isatty()
     started = time.monotonic()
     last = [""]
@@ -21,12 +22,11 @@ def terminal_progress(stream: TextIO = sys.stderr):
         fraction = min(max(fraction, 0.0), 1.0)
         filled = int(BAR_WIDTH * fraction)
         line = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {fraction:4.0%}  {message} ({time.monotonic() - started:.0f} s)"
-        if interactive:
-            stream.write("\r" + line.ljust(len(last[0])) + ("\n" if fraction >= 1 else ""))
-        elif message != last[0]:
-            stream.write(line + "\n")
+        if not interactive:
+            return
+        stream.write("\r" + line.ljust(len(last[0])) + ("\n" if fraction >= 1 else ""))
         stream.flush()
-        last[0] = line if interactive else message
+        last[0] = line
 
     return show
 
