@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="load an extract (SSD folder, .zip or database URL, or an SSDA903 "
                                              "return) as the snapshot of a date")
     ingest.add_argument("source", help="a folder or .zip of files named after the contract's tables, a database "
-                                       "URL (sqlite:///path.db, mssql+pyodbc://...), or a folder holding an SSDA903 return")
+                                       "URL (sqlite:///path.db, mssql+pyodbc://...), or a folder holding an "
+                                       "SSDA903 return")
     ingest.add_argument("--as-at", dest="as_at", type=_date, required=True,
                         help="the date the extract was taken, YYYY-MM-DD")
     ingest.add_argument("--data", help="data root to publish into (default: the project's data root)")
@@ -90,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="time the demo generator and the indicators; prints timings and ratios")
     bench.add_argument("--scales", default="1,2,4", help="comma-separated scales for the generator (latest snapshot)")
     bench.add_argument("--monthly", action="store_true", help="also time all monthly snapshots at scale 1")
+    bench.add_argument("--ingest-scales", default="1,10",
+                       help="comma-separated scales of the CSV extract to time ingest on (1,10,100 for the record); "
+                            "'' for none")
     return parser
 
 
@@ -224,12 +228,13 @@ def run_demo(args) -> int:
 def run_bench(args) -> int:
     from .bench import run
     scales = [_positive(s) for s in args.scales.split(",") if s.strip()]
-    run(scales, monthly=args.monthly)
+    ingest_scales = [_positive(s) for s in args.ingest_scales.split(",") if s.strip()]
+    run(scales, monthly=args.monthly, ingest_scales=ingest_scales)
     return 0
 
 
-COMMANDS = {"metrics": run_metrics, "ingest": run_ingest, "snapshots": run_snapshots, "confirm": run_confirm, "demo": run_demo,
-            "bench": run_bench}
+COMMANDS = {"metrics": run_metrics, "ingest": run_ingest, "snapshots": run_snapshots, "confirm": run_confirm,
+            "demo": run_demo, "bench": run_bench}
 
 
 def main(argv: list[str] | None = None) -> int:

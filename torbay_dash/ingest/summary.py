@@ -21,7 +21,8 @@ def terminal_progress(stream: TextIO = sys.stderr):
     def show(message: str, fraction: float) -> None:
         fraction = min(max(fraction, 0.0), 1.0)
         filled = int(BAR_WIDTH * fraction)
-        line = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {fraction:4.0%}  {message} ({time.monotonic() - started:.0f} s)"
+        elapsed = time.monotonic() - started
+        line = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {fraction:4.0%}  {message} ({elapsed:.0f} s)"
         if not interactive:
             return
         stream.write("\r" + line.ljust(len(last[0])) + ("\n" if fraction >= 1 else ""))
@@ -63,5 +64,6 @@ def summary_lines(result: IngestResult) -> list[str]:
                 lines.append(f"  {problem}")
         hidden = sum(max(0, n - SHOWN_PER_TABLE) for n in shown.values())
         if hidden:
-            lines.append(f"  ... and {hidden} more: python -m torbay_dash snapshots --data {snapshot.path.parent.parent}")
+            root = snapshot.path.parent.parent
+            lines.append(f"  ... and {hidden} more: python -m torbay_dash snapshots --data {root}")
     return lines
