@@ -170,7 +170,13 @@ def run_metrics(args) -> int:
 def run_ingest(args) -> int:
     from .ingest import ingest
     from .ingest.summary import summary_lines, terminal_progress
-    result = ingest(args.source, args.as_at, args.data, args.fmt, progress=terminal_progress(sys.stderr))
+    try:
+        result = ingest(args.source, args.as_at, args.data, args.fmt, progress=terminal_progress(sys.stderr))
+    except DataError:
+        raise
+    except Exception as exc:  # whatever broke, nothing was published: exit 2, one line
+        raise DataError(f"nothing published: the extract could not be loaded ({type(exc).__name__}: "
+                        f"{str(exc).strip().splitlines()[0][:300] if str(exc).strip() else 'no detail'})") from None
     for line in summary_lines(result):
         print(line)
     if result.status != "published":
