@@ -373,3 +373,21 @@ def test_the_demo_exported_as_csv_ingests_to_the_same_figures(demo_latest, tmp_p
         figures.append(frame.sort_values(["id", "team"], na_position="first").reset_index(drop=True))
     assert figures[0]["value"].notna().sum() > 100
     same_figures(*figures)
+
+
+def test_progress_is_a_bar_on_a_terminal_and_silent_otherwise():
+    import io
+    from torbay_dash.ingest.summary import terminal_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen, piped = Terminal(), io.StringIO()
+    for stream in (screen, piped):
+        show = terminal_progress(stream)
+        show("reading ssd_contacts.csv", 0.5)
+        show("done", 1.0)
+    assert "\r[###############...............]  50%  reading ssd_contacts.csv" in screen.getvalue()
+    assert screen.getvalue().endswith("\n") and "100%  done" in screen.getvalue()
+    assert piped.getvalue() == ""
