@@ -177,7 +177,11 @@ def run_ingest(args) -> int:
     except Exception as exc:  # whatever broke, nothing was published: exit 2, one line
         raise DataError(f"nothing published: the extract could not be loaded ({type(exc).__name__}: "
                         f"{str(exc).strip().splitlines()[0][:300] if str(exc).strip() else 'no detail'})") from None
-    for line in summary_lines(result):
+    failures = []
+    if result.status == "published":
+        from .rules import check
+        failures = check(result.snapshot)
+    for line in summary_lines(result, failures):
         print(line)
     if result.status != "published":
         reasons = result.snapshot.held_because or result.snapshot.reasons or ["no table could be served"]

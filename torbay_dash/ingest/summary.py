@@ -32,7 +32,8 @@ def terminal_progress(stream: TextIO = sys.stderr):
     return show
 
 
-def summary_lines(result: IngestResult) -> list[str]:
+def summary_lines(result: IngestResult, failures: list | None = None) -> list[str]:
+    """The summary printed by `ingest`; `failures` are the cross-table rules' (rules.check)."""
     snapshot = result.snapshot
     status = {"published": f"published as snapshot {snapshot.id}",
               "held": f"held for an analyst to confirm ({snapshot.path})",
@@ -66,4 +67,11 @@ def summary_lines(result: IngestResult) -> list[str]:
         if hidden:
             root = snapshot.path.parent.parent
             lines.append(f"  ... and {hidden} more: python -m torbay_dash snapshots --data {root}")
+    if failures:
+        from ..rules import RULES
+        lines.append(f"{len(failures)} cross-table rule failure(s) (rows kept; see the Data quality page):")
+        for failure in failures:
+            rule = RULES.get(failure.rule)
+            words = f"{rule.message} ({rule.severity})" if rule else failure.rule
+            lines.append(f"  {failure.rule} in {failure.table}: {failure.n_rows:,} row(s): {words}")
     return lines
