@@ -2,6 +2,7 @@
 import streamlit as st
 
 from torbay_dash import indicators
+from torbay_dash.ingest import ssda903
 from torbay_dash.ui import frame
 
 frame.page("Definitions", needs_data=False)
@@ -35,3 +36,20 @@ for area, area_title in indicators.AREAS.items():
                 f"- **Team rule:** {indicator.team_rule}\n"
                 f"- **Tables:** {', '.join(indicator.tables)}\n"
                 f"- **Source:** {indicator.source or 'local'}")
+
+st.header("Loading an SSDA903 return", anchor="loading-an-ssda903-return")
+st.write("An SSDA903 return (the DfE's children looked after return, one CSV per part) can be loaded in place "
+         "of a case-management extract. The tables below show, for every column the dashboard reads, which 903 "
+         "file and column it comes from and how. Identifying columns (the UPN, the child's home postcode, the "
+         "mother's details and repeated dates of birth) are read and dropped, never stored.")
+_mapping = ssda903.mapping_frame()
+_MAPPING_HEADERS = {"target_column": "Dashboard column", "source_file": "903 file", "source_column": "903 column",
+                    "rule": "How it is derived", "note": "Note"}
+for _table, _rows in _mapping.groupby("target_table", sort=False):
+    st.subheader(f"Table {_table}", anchor=f"ssda903-{_table}")
+    _shown = _rows.drop(columns="target_table").rename(columns=_MAPPING_HEADERS)
+    _shown["903 file"] = _shown["903 file"].replace("", "none (not in the 903)")
+    _shown["How it is derived"] = _shown["How it is derived"].str.replace("_", " ")
+    st.dataframe(_shown, hide_index=True, width="stretch", key=f"ssda903_mapping_{_table}")
+st.markdown("**Not in the 903.** A 903 return cannot fill these tables, so the indicators that need them say "
+            "unavailable rather than zero: " + ", ".join(ssda903.unfilled_tables()) + ".")
