@@ -391,3 +391,26 @@ def test_progress_is_a_bar_on_a_terminal_and_silent_otherwise():
     assert "\r[###############...............]  50%  reading ssd_contacts.csv" in screen.getvalue()
     assert screen.getvalue().endswith("\n") and "100%  done" in screen.getvalue()
     assert piped.getvalue() == ""
+
+
+def test_the_fake_ssda903_return_ingests_from_the_command_line(tmp_path, capsys):
+    """The DfE layout, detected; children looked after at 31 March 2018 from the published snapshot
+    equal an independent count from episodes.csv; no UPN survives; the return's errors are listed."""
+    import csv
+    from test_ingest_ssda903 import FAKE, _independent_cla_count
+    root = tmp_path / "data"
+    code, out, err = run(["ingest", str(FAKE), "--as-at", "2018-03-31", "--data", str(root)], capsys)
+    assert code == 0, err
+    assert out.startswith("ssda903 extract from") and "published as snapshot 2018-03-31" in out
+    assert "identifying columns dropped (never written): " in out and "header.csv: UPN" in out
+    assert "episodes.csv: episode does not follow on from the previous one" not in out  # said by table, not file
+    assert "episodes.csv: table ssd_cla_episodes, column RNE: episode does not follow on" in out
+    code, metrics, err = run(["metrics", "--data", str(root), "--from", "2017-04-01", "--to", "2018-03-31",
+                              "--ids", "cla_count,cla_visits_in_timescale_pct"], capsys)
+    records = {r["id"]: r for r in json.loads(metrics)}
+    assert records["cla_count"]["value"] == _independent_cla_count(dt.date(2018, 3, 31)) > 500
+    assert "absent from this snapshot" in records["cla_visits_in_timescale_pct"]["unavailable"]  # no 903 visits
+    with (FAKE / "header.csv").open(encoding="utf-8-sig", newline="") as handle:
+        upns = [row["UPN"].encode() for row in csv.DictReader(handle) if row["UPN"].strip()]
+    written = b"".join(p.read_bytes() for p in root.rglob("*") if p.is_file())
+    assert upns and not any(upn in written for upn in upns)

@@ -69,7 +69,7 @@ def summary_lines(result: IngestResult, failures: list | None = None) -> list[st
             lines.append(f"  ... and {hidden} more: python -m torbay_dash snapshots --data {root}")
     if failures:
         from ..rules import RULES
-        lines.append(f"{len(failures)} cross-table rule failure(s) (rows kept; see the Data quality page):")
+        lines.append(f"{len(failures)} cross-table rule failure(s) (see the Data quality page):")
         for failure in failures:
             rule = RULES.get(failure.rule)
             words = f"{rule.message} ({rule.severity})" if rule else failure.rule
