@@ -15,6 +15,7 @@ pages = st.navigation([
     st.Page("views/cared_for.py", url_path="cared-for-children", title="Cared-for children", icon=":material/home:"),
     st.Page("views/workforce.py", url_path="workforce", title="Workforce", icon=":material/groups:"),
     st.Page("views/quality.py", url_path="quality-assurance", title="Quality assurance", icon=":material/fact_check:"),
+    st.Page("views/data_quality.py", url_path="data-quality", title="Data quality", icon=":material/rule:"),
     st.Page("views/definitions.py", url_path="definitions", title="Definitions", icon=":material/menu_book:"),
 ])
 

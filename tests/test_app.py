@@ -11,7 +11,7 @@ from torbay_dash.indicators import REGISTRY
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["views/overview.py", "views/safeguarding.py", "views/cared_for.py", "views/workforce.py",
-         "views/quality.py", "views/definitions.py"]
+         "views/quality.py", "views/data_quality.py", "views/definitions.py"]
 
 
 def app(query: dict | None = None) -> AppTest:

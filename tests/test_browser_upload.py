@@ -1,0 +1,124 @@
+"""A real browser loads an extract on the Data quality page, through the real ingest, and the app serves it.
+
+The app runs on its own small data root (one snapshot, 31 July 2021), so the shared demo root is never
+changed. An SSD extract for 31 August 2021 is uploaded as CSV files, one per table (ssd_person with a
+forename column, which ingest must drop, and a column outside the contract, which it ignores).
+
+Skipped where Chromium is absent, except in CI (CI=true), where a missing browser fails.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytest.register_assert_rewrite("browser_app")
+from browser_app import ARGS, CHROMIUM, ROOT, _free_port, _settled, require_browser  # noqa: E402
+from snapshots import publish, small_service  # noqa: E402
+from torbay_dash.frames import contract_frame  # noqa: E402
+from torbay_dash.store import Store  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+OUTCOMES = re.compile(r"^(Published: the extract|The extract could not be loaded|Held for confirmation: the extract"
+                      r"|Rejected: nothing in the extract)")
+
+require_browser()
+
+
+@pytest.fixture
+def small_root(tmp_path) -> Path:
+    root = tmp_path / "data"
+    publish(root, "2021-07-31", small_service(), synthetic=True)
+    shutil.copy(ROOT / "data" / "local_authority.toml", root / "local_authority.toml")
+    return root
+
+
+@pytest.fixture
+def app_on(small_root, tmp_path):
+    port = _free_port()
+    env = {**os.environ, "TORBAY_DASH_DATA": str(small_root)}
+    log_path = tmp_path / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                                 "--server.headless=true", f"--server.port={port}",
+                                 "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
+                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        proc.wait()
+        pytest.fail(f"streamlit did not start: {log_path.read_text(errors='replace')[-2000:]}")
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def extract_files(folder: Path) -> list[Path]:
+    """The small service as an SSD export in CSV, one file per table, with a forename and a stray column."""
+    folder.mkdir()
+    files = []
+    for name, rows in small_service().items():
+        frame = contract_frame(name, rows)
+        if name == "ssd_person":
+            frame = frame.assign(pers_forename="Forename", favourite_colour="blue")
+        path = folder / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        files.append(path)
+    return files
+
+
+def test_an_uploaded_extract_is_published_and_served(app_on, small_root, tmp_path):
+    from playwright.sync_api import sync_playwright
+    files = extract_files(tmp_path / "extract")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1400})
+            page.goto(f"{app_on}/data-quality")
+            _settled(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(f) for f in files])
+            _settled(page)
+            # the date field's parts, year first so that day 31 is valid whatever month was shown
+            for part, value in (("year", "2021"), ("month", "08"), ("day", "31")):
+                page.get_by_role("spinbutton", name=f"{part}, As-at date of the extract").click()
+                page.keyboard.type(value)
+            page.keyboard.press("Tab")
+            _settled(page)
+            shown = {part: page.get_by_role("spinbutton", name=f"{part}, As-at date of the extract")
+                     .get_attribute("aria-valuenow") for part in ("year", "month", "day")}
+            assert shown == {"year": "2021", "month": "8", "day": "31"}, shown
+            page.get_by_role("button", name="Load extract").click()
+            page.get_by_text(OUTCOMES).first.wait_for(timeout=120000)
+            _settled(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            text = page.locator('[data-testid="stMain"]').inner_text()
+            outcome = next(line for line in text.splitlines() if OUTCOMES.search(line))
+            assert outcome.startswith("Published: the extract") and "is now snapshot 2021-08-31" in outcome, outcome
+            assert "Identifying columns dropped" in text and "pers_forename" in text
+            assert "Forename" not in text.replace("pers_forename", "")
+            # served at once: the header is dated by the new snapshot
+            assert page.get_by_text("31 August 2021").first.is_visible()
+        finally:
+            browser.close()
+    served = Store(small_root).latest_usable()
+    assert served.id == "2021-08-31"
+    assert served.report.tables["ssd_person"] == len(small_service()["ssd_person"])
+    assert "pers_forename" not in open(served.table_path("ssd_person"), "rb").read().decode("latin-1")
