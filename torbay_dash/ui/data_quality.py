@@ -94,7 +94,7 @@ def tables_frame(snapshot: Snapshot) -> pd.DataFrame:
         status = "quarantined" if name in quarantined else "served" if n is not None else "absent"
         if status == "served" and not snapshot.usable:
             status = "not served (the snapshot is not usable)"
-        reason = quarantined.get(name) or ("not in the extract" if status == "absent" else "none")
+        reason = quarantined.get(name) or ("not in the extract" if status == "absent" else "—")
         rows.append({"table": name, "area": spec.area, "rows": n, "status": status, "reason": reason})
     frame = pd.DataFrame(rows)
     frame["rows"] = frame["rows"].astype("Int64")
@@ -287,9 +287,15 @@ def rule_failures(snapshot: Snapshot) -> None:
         table(frame, f"rule_failures_{snapshot.id}.csv", "dq_rules", name=f"rule failures in snapshot {snapshot.id}")
         examples = examples_frame(failures)
         if not examples.empty:
-            st.markdown("**Example rows** (pseudonymous ids only)")
-            table(examples, f"rule_examples_{snapshot.id}.csv", "dq_rule_examples",
-                  name=f"example rows failing rules in snapshot {snapshot.id}")
+            st.markdown("**Example rows** (pseudonymous ids only), for each rule and table:")
+            for n, failure in enumerate(f for f in failures if f.examples):
+                # each rule's examples with its own columns: a column of another rule would read "not recorded"
+                own = examples_frame([failure]).dropna(axis="columns", how="all")
+                with st.expander(f"{failure.rule} in {failure.table}: {failure.n_rows:,} row(s), "
+                                 f"{len(own)} shown"):
+                    table(own, f"rule_examples_{snapshot.id}_{failure.rule}_{failure.table}.csv",
+                          f"dq_rule_examples_{n}",
+                          name=f"example rows failing {failure.rule} in {failure.table}, snapshot {snapshot.id}")
 
 
 def rules_trend_frame(snapshots: list[Snapshot]) -> pd.DataFrame:
