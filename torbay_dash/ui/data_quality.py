@@ -298,10 +298,15 @@ def rule_failures(snapshot: Snapshot) -> None:
                           name=f"example rows failing {failure.rule} in {failure.table}, snapshot {snapshot.id}")
 
 
-def rules_trend_frame(snapshots: list[Snapshot]) -> pd.DataFrame:
-    """Rule x snapshot -> rows failing (0 where a rule passed), for every usable snapshot."""
+def rules_trend_frame(snapshots: list[Snapshot], progress=None) -> pd.DataFrame:
+    """Rule x snapshot -> rows failing (0 where a rule passed), for every usable snapshot.
+
+    The first visit checks every snapshot not checked before (about a second each at Torbay's
+    size), so `progress(done, total)` is told as it goes; later visits read each one's cache."""
     rows = []
-    for snapshot in snapshots:
+    for done, snapshot in enumerate(snapshots):
+        if progress:
+            progress(done, len(snapshots))
         failing: dict[str, int] = {}
         for f in failures_of(snapshot):
             failing[f.rule] = failing.get(f.rule, 0) + int(f.n_rows)
@@ -314,7 +319,13 @@ def rule_trend() -> None:
     """How many rows fail each rule in every usable snapshot: a line per rule, or the table."""
     with guarded("Rules across snapshots"):
         snapshots = [s for s in snapshot_list(_root()) if s.usable]
-        trend = rules_trend_frame(snapshots)
+        bar = st.empty()
+
+        def checking(done: int, total: int) -> None:
+            bar.progress(done / max(total, 1), text=f"Checking the rules on snapshot {done + 1} of {total}…")
+
+        trend = rules_trend_frame(snapshots, checking)
+        bar.empty()
         if trend.empty or not trend["rows failing"].any():
             st.write(f"No rule failures in any of the {len(snapshots)} usable snapshot(s) "
                      f"({len(rules.RULES)} rule(s) checked).")
