@@ -18,10 +18,13 @@ from pathlib import Path
 import pytest
 
 pytest.register_assert_rewrite("browser_app")
-from browser_app import ARGS, CHROMIUM, ROOT, _free_port, _settled, require_browser  # noqa: E402
+from browser_app import ROOT, _free_port, _settled, require_browser  # noqa: E402
 from snapshots import publish, small_service  # noqa: E402
 from torbay_dash.frames import contract_frame  # noqa: E402
 from torbay_dash.store import Store  # noqa: E402
+
+# the session's one browser (a second sync_playwright while it runs would fail)
+pytest_plugins = ["browser_app"]
 
 pytestmark = pytest.mark.browser
 
@@ -84,40 +87,37 @@ def extract_files(folder: Path) -> list[Path]:
     return files
 
 
-def test_an_uploaded_extract_is_published_and_served(app_on, small_root, tmp_path):
-    from playwright.sync_api import sync_playwright
+def test_an_uploaded_extract_is_published_and_served(app_on, small_root, tmp_path, browser):
     files = extract_files(tmp_path / "extract")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1400})
-            page.goto(f"{app_on}/data-quality")
-            _settled(page)
-            assert page.locator('[data-testid="stException"]').count() == 0
-            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(f) for f in files])
-            _settled(page)
-            # the date field's parts, year first so that day 31 is valid whatever month was shown
-            for part, value in (("year", "2021"), ("month", "08"), ("day", "31")):
-                page.get_by_role("spinbutton", name=f"{part}, As-at date of the extract").click()
-                page.keyboard.type(value)
-            page.keyboard.press("Tab")
-            _settled(page)
-            shown = {part: page.get_by_role("spinbutton", name=f"{part}, As-at date of the extract")
-                     .get_attribute("aria-valuenow") for part in ("year", "month", "day")}
-            assert shown == {"year": "2021", "month": "8", "day": "31"}, shown
-            page.get_by_role("button", name="Load extract").click()
-            page.get_by_text(OUTCOMES).first.wait_for(timeout=120000)
-            _settled(page)
-            assert page.locator('[data-testid="stException"]').count() == 0
-            text = page.locator('[data-testid="stMain"]').inner_text()
-            outcome = next(line for line in text.splitlines() if OUTCOMES.search(line))
-            assert outcome.startswith("Published: the extract") and "is now snapshot 2021-08-31" in outcome, outcome
-            assert "Identifying columns dropped" in text and "pers_forename" in text
-            assert "Forename" not in text.replace("pers_forename", "")
-            # served at once: the header is dated by the new snapshot
-            assert page.get_by_text("31 August 2021").first.is_visible()
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    try:
+        page.goto(f"{app_on}/data-quality")
+        _settled(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(f) for f in files])
+        _settled(page)
+        # the date field's parts, year first so that day 31 is valid whatever month was shown
+        for part, value in (("year", "2021"), ("month", "08"), ("day", "31")):
+            page.get_by_role("spinbutton", name=f"{part}, As-at date of the extract").click()
+            page.keyboard.type(value)
+        page.keyboard.press("Tab")
+        _settled(page)
+        shown = {part: page.get_by_role("spinbutton", name=f"{part}, As-at date of the extract")
+                 .get_attribute("aria-valuenow") for part in ("year", "month", "day")}
+        assert shown == {"year": "2021", "month": "8", "day": "31"}, shown
+        page.get_by_role("button", name="Load extract").click()
+        page.get_by_text(OUTCOMES).first.wait_for(timeout=120000)
+        _settled(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        outcome = next(line for line in text.splitlines() if OUTCOMES.search(line))
+        assert outcome.startswith("Published: the extract") and "is now snapshot 2021-08-31" in outcome, outcome
+        assert "Identifying columns dropped" in text and "pers_forename" in text
+        assert "Forename" not in text.replace("pers_forename", "")
+        # served at once: the header is dated by the new snapshot
+        assert page.get_by_text("31 August 2021").first.is_visible()
+    finally:
+        page.close()
     served = Store(small_root).latest_usable()
     assert served.id == "2021-08-31"
     assert served.report.tables["ssd_person"] == len(small_service()["ssd_person"])
