@@ -7,6 +7,7 @@ and the browser are session-scoped, so one app on the demo data serves every bro
 Each module keeps its own skip logic (no Chromium: skipped, except CI=true, which fails), so
 the fixtures here never run without a browser.
 """
+import contextlib
 import os
 import shutil
 import socket
@@ -47,13 +48,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(demo_root, tmp_path_factory):
-    """The app on the demo data, at its base URL."""
+@contextlib.contextmanager
+def running_app(data_root, log_path: Path):
+    """The app on a data root, at its base URL, until the block ends."""
     port = _free_port()
-    env = {**os.environ, "TORBAY_DASH_DATA": str(demo_root)}
+    env = {**os.environ, "TORBAY_DASH_DATA": str(data_root)}
     # the log goes to a file: a pipe nobody reads fills up and stalls a long-running server
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                                  "--server.headless=true", f"--server.port={port}",
@@ -71,13 +71,22 @@ def server(demo_root, tmp_path_factory):
         proc.kill()
         proc.wait()
         pytest.fail(f"streamlit did not start: {log_path.read_text(errors='replace')[-2000:]}")
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server(demo_root, tmp_path_factory):
+    """The app on the demo data, at its base URL."""
+    with running_app(demo_root, tmp_path_factory.mktemp("streamlit") / "server.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

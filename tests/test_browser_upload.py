@@ -6,19 +6,14 @@ forename column, which ingest must drop, and a column outside the contract, whic
 
 Skipped where Chromium is absent, except in CI (CI=true), where a missing browser fails.
 """
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 pytest.register_assert_rewrite("browser_app")
-from browser_app import ROOT, _free_port, _settled, require_browser  # noqa: E402
+from browser_app import ROOT, _settled, require_browser, running_app  # noqa: E402
 from snapshots import publish, small_service  # noqa: E402
 from torbay_dash.frames import contract_frame  # noqa: E402
 from torbay_dash.store import Store  # noqa: E402
@@ -44,33 +39,8 @@ def small_root(tmp_path) -> Path:
 
 @pytest.fixture
 def app_on(small_root, tmp_path):
-    port = _free_port()
-    env = {**os.environ, "TORBAY_DASH_DATA": str(small_root)}
-    log_path = tmp_path / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                                 "--server.headless=true", f"--server.port={port}",
-                                 "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        proc.wait()
-        pytest.fail(f"streamlit did not start: {log_path.read_text(errors='replace')[-2000:]}")
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    with running_app(small_root, tmp_path / "server.log") as base:
+        yield base
 
 
 def extract_files(folder: Path) -> list[Path]:

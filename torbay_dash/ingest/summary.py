@@ -32,6 +32,20 @@ def terminal_progress(stream: TextIO = sys.stderr):
     return show
 
 
+def left_out(result: IngestResult) -> list[tuple[str, str]]:
+    """(what, which) for what was read past: identifying columns, other columns, files or tables."""
+    out = []
+    if result.dropped:
+        out.append(("identifying columns dropped (never written)",
+                    "; ".join(f"{where}: {', '.join(cols)}" for where, cols in sorted(result.dropped.items()))))
+    if result.extra:
+        out.append(("extra columns ignored",
+                    "; ".join(f"{table}: {', '.join(cols)}" for table, cols in sorted(result.extra.items()))))
+    if result.ignored:
+        out.append(("files or tables ignored (not in the data contract)", ", ".join(result.ignored)))
+    return out
+
+
 def summary_lines(result: IngestResult, failures: list | None = None) -> list[str]:
     """The summary printed by `ingest`; `failures` are the cross-table rules' (rules.check)."""
     snapshot = result.snapshot
@@ -47,14 +61,7 @@ def summary_lines(result: IngestResult, failures: list | None = None) -> list[st
     for table, reason in sorted(quarantined.items()):
         if table not in result.tables:
             lines.append(f"  {table:28} {'':>10}       NOT READ: {reason}")
-    if result.dropped:
-        lines.append("identifying columns dropped (never written): "
-                     + "; ".join(f"{where}: {', '.join(cols)}" for where, cols in sorted(result.dropped.items())))
-    if result.extra:
-        lines.append("extra columns ignored: "
-                     + "; ".join(f"{table}: {', '.join(cols)}" for table, cols in sorted(result.extra.items())))
-    if result.ignored:
-        lines.append(f"files or tables ignored (not in the data contract): {', '.join(result.ignored)}")
+    lines += [f"{what}: {details}" for what, details in left_out(result)]
     warnings = [p for p in snapshot.problems if p.severity == "warning"]
     if warnings:
         lines.append(f"{len(warnings)} warning(s):")

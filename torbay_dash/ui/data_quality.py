@@ -13,6 +13,7 @@ import streamlit as st
 
 from .. import codes, contract, ingest, rules
 from ..charts import lines_chart
+from ..ingest.summary import left_out
 from ..reconcile import Reconciliation, previous_of, reconcile
 from ..store import DataError, Snapshot, Store, data_root
 from ..validation import FOLDER
@@ -493,14 +494,7 @@ def _result_details(result: ingest.IngestResult) -> str:
     if result.tables:
         lines.append(f"- **Tables read** ({len(result.tables)}, {sum(result.tables.values()):,} rows): "
                      + ", ".join(f"{t} ({n:,})" for t, n in sorted(result.tables.items())))
-    if result.dropped:
-        lines.append("- **Identifying columns dropped** (never stored): "
-                     + "; ".join(f"{t}: {', '.join(c)}" for t, c in sorted(result.dropped.items())))
-    if result.extra:
-        lines.append("- **Other columns ignored** (not in the data contract): "
-                     + "; ".join(f"{t}: {', '.join(c)}" for t, c in sorted(result.extra.items())))
-    if result.ignored:
-        lines.append("- **Files or tables ignored** (not in the data contract): " + ", ".join(result.ignored))
+    lines += [f"- **{what[0].upper()}{what[1:]}**: {which}" for what, which in left_out(result)]
     for note in result.notes:
         lines.append(f"- Note: {note}")
     quarantined = result.snapshot.quarantined
