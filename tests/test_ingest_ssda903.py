@@ -18,7 +18,7 @@ from torbay_dash.settings import load_settings
 from torbay_dash.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-FAKE = ROOT.parent / "shared" / "data" / "ssda903_fake"
+FAKE = ROOT / "tests" / "fixtures" / "ssda903_fake"  # a copy of ../shared/data/ssda903_fake
 AS_AT = dt.date(2018, 3, 31)
 
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
