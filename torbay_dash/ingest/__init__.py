@@ -73,7 +73,8 @@ def detect(folder: Path) -> str:
     """SSDA903 when the folder holds a 903 return's header and episodes, SSD when it holds contract tables."""
     if looks_like_ssda903(folder):
         return SSDA903
-    if files.table_files(folder)[0] or files.table_files(folder)[2]:
+    found, _, doubled = files.table_files(folder)
+    if found or doubled:
         return SSD
     raise IngestError(f"{folder} holds no file named after a table of the data contract (ssd_person.csv, "
                       "ssd_contacts.csv, hr_staff.xlsx, qa_audits.parquet, ...) and no SSDA903 return "
@@ -136,7 +137,7 @@ def _read_ssda903(folder: Path, as_at: dt.date, staging: Path, scratch: Path, pr
             plan = plan_columns(table, [str(c) for c in frame.columns])
             con.register("mapped", frame)
             try:
-                rows = files._copy(con, "mapped", plan, staging / f"{table}.parquet", as_text=True)
+                rows = files.copy_columns(con, "mapped", plan, staging / f"{table}.parquet", as_text=True)
             finally:
                 con.unregister("mapped")
             read.written.append(Written(table, f"{table} (from the 903 return)", rows, plan))

@@ -133,7 +133,7 @@ def _columns(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
     return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
 
 
-def _copy(con: duckdb.DuckDBPyConnection, source: str, plan: ColumnPlan, target: Path,
+def copy_columns(con: duckdb.DuckDBPyConnection, source: str, plan: ColumnPlan, target: Path,
           as_text: bool) -> int:
     """Write the planned columns, renamed to the contract's names, to Parquet; returns rows written."""
     selects = []
@@ -151,7 +151,8 @@ def _copy(con: duckdb.DuckDBPyConnection, source: str, plan: ColumnPlan, target:
 
 def _write_csv(con, item: TableFile, path: Path, target: Path, note: str) -> Written:
     plan = plan_columns(item.table, _columns(con, _csv_source(path)))
-    return Written(item.table, item.path.name, _copy(con, _csv_source(path), plan, target, as_text=True), plan, note)
+    rows = copy_columns(con, _csv_source(path), plan, target, as_text=True)
+    return Written(item.table, item.path.name, rows, plan, note)
 
 
 def write_csv(con, item: TableFile, target: Path, scratch: Path) -> Written:
@@ -182,7 +183,7 @@ def write_xlsx(con, item: TableFile, target: Path) -> Written:
     plan = plan_columns(item.table, list(frame.columns))
     con.register("sheet", frame)
     try:
-        rows = _copy(con, "sheet", plan, target, as_text=True)
+        rows = copy_columns(con, "sheet", plan, target, as_text=True)
     finally:
         con.unregister("sheet")
     return Written(item.table, item.path.name, rows, plan, "first sheet read")
@@ -192,7 +193,7 @@ def write_parquet(con, item: TableFile, target: Path) -> Written:
     source = f"read_parquet({quote_literal(str(item.path))})"
     try:
         plan = plan_columns(item.table, _columns(con, source))
-        rows = _copy(con, source, plan, target, as_text=False)
+        rows = copy_columns(con, source, plan, target, as_text=False)
     except duckdb.Error as exc:
         raise Unreadable(f"the file cannot be read as Parquet ({_first_line(exc)})") from None
     return Written(item.table, item.path.name, rows, plan)
