@@ -42,7 +42,7 @@ def unavailable_reason(db: SnapshotDB, indicator: Indicator, by_team: bool = Fal
     return None
 
 
-def _units_sql(indicator: Indicator) -> str:
+def units_sql(indicator: Indicator) -> str:
     """WITH clauses ending in `scoped`: unit rows with their team, within the user's scope."""
     ctes = [f"{name} AS (\n{read_sql('shared/' + name)}\n)" for name in indicator.uses]
     ctes.append(f"units AS (\n{read_sql(indicator.sql_name)}\n)")
@@ -55,7 +55,7 @@ def _units_sql(indicator: Indicator) -> str:
     return "WITH " + ",\n".join(ctes)
 
 
-def _params(indicator: Indicator, settings: LocalAuthority, scope: Scope) -> dict:
+def query_params(indicator: Indicator, settings: LocalAuthority, scope: Scope) -> dict:
     params = {name: settings.standard(name) for name in indicator.params}
     params["teams"] = list(scope.teams) if scope.teams is not None else None
     return params
@@ -71,13 +71,13 @@ def unit_rows(db: SnapshotDB, indicator: Indicator, periods: list[Period], setti
     """
     order = "numerator ASC, period_from, team, unit_id" if indicator.unit == PERCENT else "period_from, team, unit_id"
     where = "" if numerator is None else f"WHERE numerator = {int(numerator)} "
-    sql = _units_sql(indicator) + f"\nSELECT * FROM scoped {where}ORDER BY {order}"
+    sql = units_sql(indicator) + f"\nSELECT * FROM scoped {where}ORDER BY {order}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return db.query(sql, _params(indicator, settings, scope), {"periods": periods_frame(periods)})
+    return db.query(sql, query_params(indicator, settings, scope), {"periods": periods_frame(periods)})
 
 
-def _value(unit: str, numerator, denominator):
+def value_of(unit: str, numerator, denominator):
     if unit in (COUNT, FTE):
         return numerator
     if denominator is None or pd.isna(denominator) or denominator == 0:
@@ -93,19 +93,35 @@ def _value(unit: str, numerator, denominator):
 
 def compute(db: SnapshotDB, indicator: Indicator, periods: list[Period], settings: LocalAuthority,
             by_team: bool = False, scope: Scope = EVERYTHING) -> pd.DataFrame:
-    """Tidy frame (id, from, to, team, numerator, denominator, value, unavailable) for one indicator."""
+    """Tidy frame (id, from, to, team, numerator, denominator, value, unavailable) for one indicator.
+
+    When the snapshot's indicator store (figures.py) holds every period asked for, at this scope, the
+    sums come from it; otherwise from the unit rows. Both give the same frame (a differential test).
+    """
     reason = unavailable_reason(db, indicator, by_team)
     if reason:
         return pd.DataFrame([{"id": indicator.id, "from": p.start, "to": p.end, "team": None,
                               "numerator": None, "denominator": None, "value": None,
                               "unavailable": reason} for p in periods], columns=TIDY_COLUMNS)
+    stored = db.figures.sums(indicator, periods, by_team, scope) if db.figures is not None else None
+    frame = stored if stored is not None else live_sums(db, indicator, periods, settings, by_team, scope)
+    return finish(frame, indicator, settings)
+
+
+def live_sums(db: SnapshotDB, indicator: Indicator, periods: list[Period], settings: LocalAuthority,
+              by_team: bool = False, scope: Scope = EVERYTHING) -> pd.DataFrame:
+    """Numerator and denominator sums (period_from, period_to, team, numerator, denominator) from the unit rows."""
     if by_team:
         aggregate = read_sql("aggregate_by_team")
     else:
         aggregate = read_sql("aggregate_overall_people" if indicator.distinct_people else "aggregate_overall")
-    frame = db.query(_units_sql(indicator) + "\n" + aggregate,
-                     _params(indicator, settings, scope), {"periods": periods_frame(periods)})
-    frame = frame.rename(columns={"period_from": "from", "period_to": "to"})
+    return db.query(units_sql(indicator) + "\n" + aggregate,
+                    query_params(indicator, settings, scope), {"periods": periods_frame(periods)})
+
+
+def finish(sums: pd.DataFrame, indicator: Indicator, settings: LocalAuthority) -> pd.DataFrame:
+    """The tidy frame from the sums: dates, population denominators of rates, and values."""
+    frame = sums.rename(columns={"period_from": "from", "period_to": "to"})
     for col in ("from", "to"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     frame["id"] = indicator.id
@@ -117,8 +133,8 @@ def compute(db: SnapshotDB, indicator: Indicator, periods: list[Period], setting
     if indicator.unit == RATE_PER_10K:
         frame["denominator"] = [float(settings.population_for_year(pd.Timestamp(t).year) or 0)
                                 for t in frame["to"]]
-    frame["value"] = [_value(indicator.unit, n, d) for n, d in zip(frame["numerator"], frame["denominator"])]
-    return frame[TIDY_COLUMNS]
+    frame["value"] = [value_of(indicator.unit, n, d) for n, d in zip(frame["numerator"], frame["denominator"])]
+    return frame[TIDY_COLUMNS].reset_index(drop=True)
 
 
 def compute_many(db: SnapshotDB, ids: list[str], periods: list[Period], settings: LocalAuthority,

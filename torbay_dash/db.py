@@ -70,6 +70,7 @@ class SnapshotDB:
 
     def __init__(self, snapshot: Snapshot):
         self.snapshot = snapshot
+        self.figures = None  # figures.IndicatorStore once attached: compute() reads its sums where it can
         self._con = duckdb.connect()
         self._con.execute(SESSION_SETUP)
         self._lock = threading.Lock()

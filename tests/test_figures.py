@@ -1,0 +1,138 @@
+"""The indicator store gives exactly what the live computation gives, and is never served stale."""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+
+import pandas as pd
+import pytest
+
+from torbay_dash import figures, headlines, indicators
+from torbay_dash.compute import Scope, compute_many
+from torbay_dash.db import SnapshotDB
+from torbay_dash.periods import Period, months
+from torbay_dash.settings import load_settings
+from torbay_dash.store import Store
+
+
+def frames_equal(stored: pd.DataFrame, live: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(stored.reset_index(drop=True), live.reset_index(drop=True),
+                                  check_dtype=False, check_exact=False, rtol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def latest(demo_root, tmp_path_factory):
+    """A copy of the demo's latest snapshot (the store is written beside it), its settings and two databases."""
+    root = tmp_path_factory.mktemp("figures")
+    snapshot = Store(demo_root).latest_usable()
+    (root / "snapshots").mkdir()
+    shutil.copytree(snapshot.path, root / "snapshots" / snapshot.id)
+    snapshot = Store(root).latest_usable()
+    settings = load_settings()
+    stored, live = SnapshotDB(snapshot), SnapshotDB(snapshot)
+    figures.ensure(stored, settings)
+    return snapshot, settings, stored, live
+
+
+def held(snapshot) -> list[Period]:
+    return [p for ps in figures.held_periods(snapshot.as_at).values() for p in ps]
+
+
+def test_every_indicator_overall_and_by_team_equals_live(latest):
+    snapshot, settings, stored, live = latest
+    ids, periods = list(indicators.REGISTRY), held(snapshot)
+    assert len(periods) == 72
+    for by_team in (False, True):
+        served = compute_many(stored, ids, periods, settings, by_team=by_team)
+        computed = compute_many(live, ids, periods, settings, by_team=by_team)
+        frames_equal(served, computed)
+    assert computed["value"].notna().sum() > 1000  # a comparison of real figures, not of empty frames
+
+
+def test_one_team_and_one_service_equal_live(latest):
+    """Scoped as the sidebar scopes them (one team; a service's teams), which is how the Overview asks.
+
+    Every team's figures were compared above (by team); here the scoped path, whose empty months are 0 of 0
+    and whose children are counted once, for teams of two services, the unallocated, an unknown team and a
+    whole service, also broken down by team."""
+    snapshot, settings, stored, live = latest
+    teams = stored.query("SELECT dept_team_id AS team, dept_team_parent_id AS service FROM ssd_department")
+    first_of_each = teams.groupby("service")["team"].first()
+    largest = teams.groupby("service")["team"].apply(lambda t: tuple(sorted(t))).sort_values(key=lambda t: t.map(len))
+    scopes = [Scope((t,)) for t in first_of_each.iloc[:2]] + [Scope(("UNALLOCATED",)), Scope(("NO_SUCH_TEAM",)),
+                                                               Scope(largest.iloc[-1])]
+    ids, periods = list(indicators.REGISTRY), held(snapshot)
+    for scope in scopes:
+        assert stored.figures.sums(indicators.get(ids[0]), periods, scope=scope) is not None, scope
+        frames_equal(compute_many(stored, ids, periods, settings, scope=scope),
+                     compute_many(live, ids, periods, settings, scope=scope))
+    frames_equal(compute_many(stored, ids, periods, settings, by_team=True, scope=scopes[-1]),
+                 compute_many(live, ids, periods, settings, by_team=True, scope=scopes[-1]))
+
+
+def test_headlines_from_the_store_equal_live(latest):
+    snapshot, settings, stored, live = latest
+    ids = list(indicators.REGISTRY)
+    for teams in (None, ["T01"]):
+        served, computed = headlines.headlines(stored, settings, ids, teams=teams), \
+            headlines.headlines(live, settings, ids, teams=teams)
+        for i in ids:
+            for field in ("value", "numerator", "denominator", "previous_value"):
+                a, b = getattr(served[i], field), getattr(computed[i], field)
+                assert a == b or (a is not None and b is not None and math.isclose(a, b, rel_tol=1e-12)), (i, field)
+            assert (served[i].variation, served[i].assurance) == (computed[i].variation, computed[i].assurance), i
+            frames_equal(served[i].series, computed[i].series)
+
+
+def test_what_the_store_does_not_hold_is_computed_live(latest):
+    snapshot, settings, stored, _ = latest
+    indicator = indicators.get("contacts")
+    custom = Period(snapshot.as_at.replace(day=3), snapshot.as_at)
+    too_old = months(snapshot.as_at.replace(year=snapshot.as_at.year - 4), snapshot.as_at.replace(year=snapshot.as_at.year - 4))
+    assert stored.figures.sums(indicator, [custom]) is None
+    assert stored.figures.sums(indicator, too_old) is None
+    some_teams = Scope(("T01", "T05"))  # two teams of different services: not a stored scope
+    assert stored.figures.sums(indicator, held(snapshot), scope=some_teams) is None
+    frames_equal(compute_many(stored, ["contacts"], [custom], settings, scope=some_teams),
+                 compute_many(SnapshotDB(snapshot), ["contacts"], [custom], settings, scope=some_teams))
+
+
+def test_a_store_of_older_code_or_other_standards_is_rebuilt_not_served(latest):
+    snapshot, settings, _, _ = latest
+    meta_path = snapshot.path / figures.DERIVED / figures.META_FILE
+    db = SnapshotDB(snapshot)
+    assert figures.load(db, settings) is not None
+    meta = json.loads(meta_path.read_text())
+    meta_path.write_text(json.dumps({**meta, "code": "an older indicator version"}))
+    assert figures.load(db, settings) is None
+    rebuilt = figures.ensure(db, settings)
+    assert json.loads(meta_path.read_text())["code"] == figures.code_version()
+    assert json.loads(meta_path.read_text())["built_at"] >= meta["built_at"]
+    assert rebuilt.rows == meta["rows"]
+    # other standards (the CP visit interval, say) change what the SQL counts: not served either
+    changed = settings.__class__(**{**settings.__dict__, "standards": {**settings.standards, "cp_visit_working_days": 99}})
+    assert figures.load(db, changed) is None
+
+
+def test_a_store_copied_from_another_snapshot_is_not_served(demo_root, latest, tmp_path):
+    snapshot, settings, stored, _ = latest
+    earlier = Store(demo_root).usable()[-2]
+    (tmp_path / "snapshots").mkdir()
+    shutil.copytree(earlier.path, tmp_path / "snapshots" / earlier.id)
+    earlier = Store(tmp_path).get(earlier.id)
+    shutil.copytree(snapshot.path / figures.DERIVED, earlier.path / figures.DERIVED, dirs_exist_ok=True)
+    db = SnapshotDB(earlier)
+    assert figures.load(db, settings) is None
+    figures.ensure(db, settings)
+    frames_equal(compute_many(db, ["cla_count"], held(earlier), settings),
+                 compute_many(SnapshotDB(earlier), ["cla_count"], held(earlier), settings))
+
+
+def test_the_store_does_not_change_the_snapshot(latest):
+    """It sits in a folder the validator does not read: the snapshot's content and key are the same."""
+    snapshot, _, _, _ = latest
+    again = Store(snapshot.path.parent.parent).get(snapshot.id)
+    assert (snapshot.path / figures.DERIVED / figures.STORE_FILE).exists()
+    assert again.key == snapshot.key and again.usable
+    assert [str(p) for p in again.problems] == [str(p) for p in snapshot.problems]

@@ -1,0 +1,246 @@
+"""The indicator store: every indicator's sums for the months a leader looks at, built once per snapshot.
+
+The Overview, the team bars, SPC, the what-changed list and the highlight report ask the same
+questions of a snapshot again and again: each indicator for each of the last 36 months, and the
+12 months to each of those month ends, overall, for a team or for a service. Answered from the unit
+rows, that is some sixty DuckDB queries per screen; answered from this store, a lookup in a table of a
+few thousand rows.
+
+The store holds sums (numerator, denominator, unit rows, distinct children), not values: values are
+finished by compute.finish with the settings in force, exactly as the live path does, so only what the
+SQL itself reads (the indicator code and the standards it binds) decides whether a store is current.
+A store written by other code or for other standards is rebuilt, never served. Anything it does not
+hold (a custom period, a quarter, a set of teams that is not one team or one service) is computed live.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from .compute import EVERYTHING, Scope, query_params, unavailable_reason, units_sql, value_of
+from .db import SnapshotDB, read_sql
+from .indicators import COUNT, FTE, RATE_PER_10K, REGISTRY, Indicator
+from .periods import Period, add_months, last_complete_month_end, months, periods_frame, rolling_periods
+from .settings import LocalAuthority
+
+# Beside the snapshot's tables, in a folder the validator does not read as one (a Parquet file at the top
+# would be taken for an unknown table and change the snapshot's fingerprint).
+DERIVED = "derived"
+STORE_FILE = "indicator_store.parquet"
+META_FILE = "indicator_store.json"
+MONTHS_HELD = 36
+COLUMNS = ["id", "basis", "period_from", "period_to", "level", "team", "service",
+           "numerator", "denominator", "units", "people", "value"]
+MONTH, ROLLING_YEAR = "month", "rolling_year"
+# What the stored sums depend on besides the snapshot: the code that turns tables into unit rows.
+_CODE = Path(__file__).parent
+CODE_FILES = ("compute.py", "db.py", "casting.py", "contract.py", "calendar.py", "periods.py", "figures.py",
+              "indicators/*.py", "sql/**/*.sql", "codelists/*")
+
+Progress = Callable[[int, int, str], None]  # (done, total, what)
+
+
+def code_version() -> str:
+    """A hash of the indicator code and the bank-holiday calendar: a store built by other code is not served."""
+    import holidays
+    digest = hashlib.blake2b(digest_size=10)
+    digest.update(f"holidays {holidays.__version__}".encode())
+    for pattern in CODE_FILES:
+        for path in sorted(_CODE.glob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(_CODE)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def standards_used(settings: LocalAuthority) -> dict:
+    """The local standards the indicators' SQL binds (e.g. the visit interval): the only settings sums depend on."""
+    names = sorted({name for indicator in REGISTRY.values() for name in indicator.params})
+    return {name: settings.standard(name) for name in names}
+
+
+def stamp_of(snapshot_key: str, settings: LocalAuthority) -> dict:
+    """What a store must match to be served for this snapshot and settings."""
+    return {"code": code_version(), "snapshot": snapshot_key,
+            "standards": json.dumps(standards_used(settings), sort_keys=True, default=str)}
+
+
+def held_periods(as_at: dt.date) -> dict[str, list[Period]]:
+    """The calendar months of the 36 months to the last complete month, and the 12 months to each month end."""
+    end = last_complete_month_end(as_at)
+    span = Period(add_months(end, -(MONTHS_HELD - 1)).replace(day=1), end)
+    return {MONTH: months(span.start, span.end), ROLLING_YEAR: rolling_periods(span)}
+
+
+class IndicatorStore:
+    """The sums of one snapshot's indicators, answering compute()'s questions it holds the answer to."""
+
+    def __init__(self, sums: pd.DataFrame, periods: list[Period], service_teams: dict[str, tuple[str, ...]]):
+        self.periods = set(periods)
+        self.service_of_teams = {frozenset(teams): service for service, teams in service_teams.items()}
+        sums = sums.copy()
+        for column in ("period_from", "period_to"):
+            sums[column] = pd.to_datetime(sums[column]).dt.date
+        self._by_id = {i: frame.reset_index(drop=True) for i, frame in sums.groupby("id", sort=False)}
+        self.rows = len(sums)
+
+    def sums(self, indicator: Indicator, periods: list[Period], by_team: bool = False,
+             scope: Scope = EVERYTHING) -> pd.DataFrame | None:
+        """The sums compute() would get from the unit rows, or None when the store does not hold them."""
+        if not periods or any(p not in self.periods for p in periods):
+            return None
+        rows = self._by_id.get(indicator.id)
+        if rows is None:
+            return None
+        wanted = pd.DataFrame({"period_from": [p.start for p in periods], "period_to": [p.end for p in periods]})
+        if by_team:
+            found = rows[(rows["level"] == "team") & (rows["units"] > 0)]
+            if scope.teams is not None:
+                found = found[found["team"].isin(scope.teams)]
+            found = found.merge(wanted.drop_duplicates(), on=["period_from", "period_to"])
+            found = found.sort_values(["period_from", "period_to", "team"], kind="stable")
+            return found[["period_from", "period_to", "team", "numerator", "denominator"]].reset_index(drop=True)
+        if scope.teams is None:
+            found = rows[rows["level"] == "all"]
+        elif len(scope.teams) == 1:
+            found = rows[(rows["level"] == "team") & (rows["team"] == scope.teams[0])]
+        elif frozenset(scope.teams) in self.service_of_teams:
+            service = self.service_of_teams[frozenset(scope.teams)]
+            found = rows[(rows["level"] == "service") & (rows["service"] == service)]
+        else:
+            return None
+        merged = wanted.drop_duplicates().merge(found, on=["period_from", "period_to"], how="left")
+        merged = merged.sort_values(["period_from", "period_to"], kind="stable").reset_index(drop=True)
+        counted = merged["units"].fillna(0) > 0
+        if indicator.distinct_people:  # as aggregate_overall_people.sql: each child once, no denominator
+            numerator = merged["people"].fillna(0)
+            denominator = pd.Series([None] * len(merged), dtype="object")
+        else:  # as aggregate_overall.sql: nothing counted is 0 of 0
+            numerator = merged["numerator"].fillna(0)
+            denominator = merged["denominator"].where(counted, 0)
+        return pd.DataFrame({"period_from": merged["period_from"], "period_to": merged["period_to"], "team": None,
+                             "numerator": numerator, "denominator": denominator})
+
+
+def _team_map(db: SnapshotDB) -> pd.DataFrame:
+    if "ssd_department" not in db.tables:
+        return pd.DataFrame({"team_id": pd.Series(dtype="str"), "service_id": pd.Series(dtype="str")})
+    return db.query(read_sql("teams"))[["team_id", "service_id"]]
+
+
+def build(db: SnapshotDB, settings: LocalAuthority, progress: Progress | None = None) -> pd.DataFrame:
+    """Every available indicator's sums for the held periods: one DuckDB query per indicator."""
+    held = held_periods(db.snapshot.as_at)
+    periods = held[MONTH] + held[ROLLING_YEAR]
+    basis = {(p.start, p.end): MONTH for p in held[MONTH]}
+    basis.update({(p.start, p.end): ROLLING_YEAR for p in held[ROLLING_YEAR] if (p.start, p.end) not in basis})
+    teams = _team_map(db)
+    sql_tail = read_sql("figures_sums")
+    frames = []
+    ids = list(REGISTRY)
+    for done, indicator_id in enumerate(ids):
+        indicator = REGISTRY[indicator_id]
+        if progress:
+            progress(done, len(ids), indicator.title)
+        if unavailable_reason(db, indicator):
+            continue
+        frame = db.query(units_sql(indicator) + "\n" + sql_tail, query_params(indicator, settings, EVERYTHING),
+                         {"periods": periods_frame(periods), "store_teams": teams})
+        frame = frame[~((frame["level"] == "service") & frame["service"].isna())]
+        frame.insert(0, "id", indicator_id)
+        frames.append(frame)
+    if progress:
+        progress(len(ids), len(ids), "done")
+    sums = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    sums["period_from"] = pd.to_datetime(sums["period_from"]).dt.date
+    sums["period_to"] = pd.to_datetime(sums["period_to"]).dt.date
+    sums["basis"] = [basis[(f, t)] for f, t in zip(sums["period_from"], sums["period_to"])]
+    sums["value"] = [_indicative_value(REGISTRY[i], n, d, u, p, t, settings) for i, n, d, u, p, t in
+                     zip(sums["id"], sums["numerator"], sums["denominator"], sums["units"], sums["people"],
+                         sums["period_to"])]
+    return sums[COLUMNS]
+
+
+def _indicative_value(indicator: Indicator, numerator, denominator, units, people, to, settings) -> float | None:
+    """The value with the settings of the build, for anyone reading the file; screens finish the sums afresh."""
+    numerator = people if indicator.distinct_people else numerator
+    if indicator.unit in (COUNT, FTE):
+        denominator = None
+    elif indicator.unit == RATE_PER_10K:
+        denominator = settings.population_for_year(to.year)
+    elif not units:
+        denominator = 0
+    if numerator is None or pd.isna(numerator):
+        return None
+    return value_of(indicator.unit, float(numerator), None if denominator is None or pd.isna(denominator)
+                  else float(denominator))
+
+
+def _read(folder: Path, stamp: dict) -> IndicatorStore | None:
+    """The store beside a snapshot when it matches the stamp, else None (absent, stale or unreadable)."""
+    try:
+        meta = json.loads((folder / META_FILE).read_text())
+        if {k: meta.get(k) for k in stamp} != stamp:
+            return None
+        sums = pd.read_parquet(folder / STORE_FILE)
+    except (OSError, ValueError):
+        return None
+    periods = [Period(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in meta["periods"]]
+    return IndicatorStore(sums, periods, {s: tuple(t) for s, t in meta["service_teams"].items()})
+
+
+def _write(folder: Path, sums: pd.DataFrame, meta: dict) -> None:
+    """Parquet first, then the stamp, each by an atomic rename: a reader sees an old stamp or a whole store."""
+    token = uuid.uuid4().hex[:8]
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return
+    partial, partial_meta = folder / f".{STORE_FILE}.{token}", folder / f".{META_FILE}.{token}"
+    try:
+        sums.to_parquet(partial, index=False)
+        partial_meta.write_text(json.dumps(meta, indent=1))
+        (folder / META_FILE).unlink(missing_ok=True)
+        os.replace(partial, folder / STORE_FILE)
+        os.replace(partial_meta, folder / META_FILE)
+    except OSError:  # a read-only folder: the store is used in memory and built again next time
+        partial.unlink(missing_ok=True)
+        partial_meta.unlink(missing_ok=True)
+
+
+_BUILDING = threading.Lock()
+
+
+def load(db: SnapshotDB, settings: LocalAuthority) -> IndicatorStore | None:
+    """The snapshot's current store if one is on disk (nothing is built)."""
+    return _read(db.snapshot.path / DERIVED, stamp_of(db.snapshot.key, settings))
+
+
+def ensure(db: SnapshotDB, settings: LocalAuthority, progress: Progress | None = None) -> IndicatorStore:
+    """The snapshot's store, built and written beside it when absent or stale, and attached to `db`."""
+    stamp = stamp_of(db.snapshot.key, settings)
+    with _BUILDING:  # two sessions opening one snapshot build it once
+        store = _read(db.snapshot.path / DERIVED, stamp)
+        if store is None:
+            started = time.perf_counter()
+            sums = build(db, settings, progress)
+            teams = _team_map(db)
+            service_teams = {s: sorted(g["team_id"]) for s, g in teams.groupby("service_id")}
+            periods = [p for ps in held_periods(db.snapshot.as_at).values() for p in ps]
+            meta = {**stamp, "periods": [[p.start.isoformat(), p.end.isoformat()] for p in periods],
+                    "service_teams": service_teams, "rows": len(sums),
+                    "seconds": round(time.perf_counter() - started, 2),
+                    "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            _write(db.snapshot.path / DERIVED, sums, meta)
+            store = IndicatorStore(sums, periods, service_teams)
+    db.figures = store
+    return store
