@@ -266,23 +266,47 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()  # a fresh in-memory connection per read: DuckDB connections are not thread-safe
 
 
-@lru_cache(maxsize=None)
-def _measure_rows(measure: str) -> pd.DataFrame:
-    """Every row of one LAIT measure: la_code, year, value, symbol (the best row per authority and year)."""
+@lru_cache(maxsize=1)
+def _comparable_rows() -> pd.DataFrame:
+    """The rows of every measure the indicators are compared with, read in one pass once per process:
+    the Overview's tiles then cost no file read each (LAIT holds 600,000 rows of some 430 measures)."""
+    return _parsed_rows(sorted({c.measure for c in COMPARABLE.values()}))
+
+
+def _parsed_rows(measures: list[str]) -> pd.DataFrame:
+    """measure, la_code, year, value, symbol: the best row per measure, authority and year."""
     with _connect() as con:
         raw = con.execute(
-            'SELECT "Years" AS label, CAST("LA Number" AS INTEGER) AS la_code, "Values" AS text '
-            'FROM read_parquet(?) WHERE "Short Desc" = ?', [str(LAIT_FILE), measure]).df()
+            'SELECT "Short Desc" AS measure, "Years" AS label, CAST("LA Number" AS INTEGER) AS la_code, '
+            '"Values" AS text FROM read_parquet(?) WHERE list_contains(?, "Short Desc")',
+            [str(LAIT_FILE), measures]).df()
     years = raw["label"].map(_year)
     parsed = raw["text"].map(parse_value)
-    rows = pd.DataFrame({"la_code": raw["la_code"].astype(int), "year": years.map(lambda y: y[0]),
-                         "preference": years.map(lambda y: y[1]),
+    rows = pd.DataFrame({"measure": raw["measure"], "la_code": raw["la_code"].astype(int),
+                         "year": years.map(lambda y: y[0]), "preference": years.map(lambda y: y[1]),
                          "value": parsed.map(lambda p: p[0]).astype("float64"),
                          "symbol": parsed.map(lambda p: p[1]).astype(object)})
     rows = rows.dropna(subset=["year"]).astype({"year": int})
     # a revised figure beats the first one, which beats a provisional one
-    rows = rows.sort_values(["la_code", "year", "preference"]).drop_duplicates(["la_code", "year"], keep="last")
+    rows = rows.sort_values(["measure", "la_code", "year", "preference"]).drop_duplicates(
+        ["measure", "la_code", "year"], keep="last")
     return rows.drop(columns="preference").reset_index(drop=True)
+
+
+@lru_cache(maxsize=None)
+def _measure_rows(measure: str) -> pd.DataFrame:
+    """Every row of one LAIT measure: la_code, year, value, symbol (the best row per authority and year)."""
+    comparable = _comparable_rows()
+    rows = comparable[comparable["measure"] == measure] if measure in set(comparable["measure"]) \
+        else _parsed_rows([measure])
+    return rows.drop(columns="measure").reset_index(drop=True)
+
+
+def preload() -> None:
+    """Read the published figures the screens compare with (a server calls this once, at start)."""
+    places()
+    for measure in sorted({c.measure for c in COMPARABLE.values()}):
+        _measure_rows(measure)
 
 
 def measure_values(measure: str) -> pd.DataFrame:

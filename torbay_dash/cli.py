@@ -183,6 +183,8 @@ def run_ingest(args) -> int:
         failures = check(result.snapshot)
     for line in summary_lines(result, failures):
         print(line)
+    if result.status == "published":
+        prepare_figures([result.snapshot], args.data)
     if result.status != "published":
         reasons = result.snapshot.held_because or result.snapshot.reasons or ["no table could be served"]
         where = f"{result.status} ({result.snapshot.path})"
@@ -225,11 +227,22 @@ def run_confirm(args) -> int:
     return 0
 
 
+def prepare_figures(snapshots: list, root) -> None:
+    """Build the indicator stores the screens open on; a failure only makes the first screen slower."""
+    from . import figures
+    try:
+        figures.prepare(snapshots, load_settings(data_root(root)), say=print)
+    except Exception as exc:  # the figures are still computed live: say so, do not fail the load
+        print(f"warning: the indicator store was not built ({type(exc).__name__}: {exc}); "
+              "the screens compute the figures directly until it is")
+
+
 def run_demo(args) -> int:
     if not 0 <= args.defect_share <= 0.05:
         raise UsageError("--defect-share must be between 0 and 0.05: real extracts have a few defects, not many")
     config = SynthConfig(seed=args.seed, scale=args.scale, defect_share=args.defect_share)
     published = generate(args.out, snapshots=args.snapshots, progress=print, config=config)
+    prepare_figures(published[-2:], args.out)
     print(f"{len(published)} snapshot(s) in {Store(args.out).snapshots_dir}, "
           f"{published[0].id} to {published[-1].id}")
     return 0

@@ -41,6 +41,7 @@ MONTHS_HELD = 36
 COLUMNS = ["id", "basis", "period_from", "period_to", "level", "team", "service",
            "numerator", "denominator", "units", "people", "value"]
 MONTH, ROLLING_YEAR = "month", "rolling_year"
+SUM_COLUMNS = ["period_from", "period_to", "team", "numerator", "denominator"]
 # What the stored sums depend on besides the snapshot: the code that turns tables into unit rows.
 _CODE = Path(__file__).parent
 CODE_FILES = ("compute.py", "db.py", "casting.py", "contract.py", "calendar.py", "periods.py", "figures.py",
@@ -87,48 +88,52 @@ class IndicatorStore:
     def __init__(self, sums: pd.DataFrame, periods: list[Period], service_teams: dict[str, tuple[str, ...]]):
         self.periods = set(periods)
         self.service_of_teams = {frozenset(teams): service for service, teams in service_teams.items()}
-        sums = sums.copy()
-        for column in ("period_from", "period_to"):
-            sums[column] = pd.to_datetime(sums[column]).dt.date
-        self._by_id = {i: frame.reset_index(drop=True) for i, frame in sums.groupby("id", sort=False)}
         self.rows = len(sums)
+        # (id, level, team or service) -> {(from, to): (numerator, denominator, units, people)}: a lookup is a
+        # few dictionary reads, so a screen's sixty questions cost milliseconds
+        self._cells: dict[tuple, dict[tuple, tuple]] = {}
+        self._teams: dict[str, list[str]] = {}
+        starts, ends = pd.to_datetime(sums["period_from"]).dt.date, pd.to_datetime(sums["period_to"]).dt.date
+        for i, level, team, service, start, end, n, d, units, people in zip(
+                sums["id"], sums["level"], sums["team"], sums["service"], starts, ends, sums["numerator"],
+                sums["denominator"], sums["units"], sums["people"]):
+            name = team if level == "team" else service if level == "service" else None
+            self._cells.setdefault((i, level, name), {})[(start, end)] = (_number(n), _number(d), int(units),
+                                                                          int(people))
+            if level == "team" and team not in self._teams.setdefault(i, []):
+                self._teams[i].append(team)
 
     def sums(self, indicator: Indicator, periods: list[Period], by_team: bool = False,
              scope: Scope = EVERYTHING) -> pd.DataFrame | None:
         """The sums compute() would get from the unit rows, or None when the store does not hold them."""
-        if not periods or any(p not in self.periods for p in periods):
+        if not periods or any(p not in self.periods for p in periods) or indicator.id not in self._teams:
             return None
-        rows = self._by_id.get(indicator.id)
-        if rows is None:
-            return None
-        wanted = pd.DataFrame({"period_from": [p.start for p in periods], "period_to": [p.end for p in periods]})
-        if by_team:
-            found = rows[(rows["level"] == "team") & (rows["units"] > 0)]
-            if scope.teams is not None:
-                found = found[found["team"].isin(scope.teams)]
-            found = found.merge(wanted.drop_duplicates(), on=["period_from", "period_to"])
-            found = found.sort_values(["period_from", "period_to", "team"], kind="stable")
-            return found[["period_from", "period_to", "team", "numerator", "denominator"]].reset_index(drop=True)
+        keys = sorted({(p.start, p.end) for p in periods})
+        if by_team:  # as aggregate_by_team.sql: a row for each period and team with unit rows
+            teams = sorted(t for t in self._teams[indicator.id] if scope.teams is None or t in scope.teams)
+            rows = [(start, end, team, cell[0], cell[1]) for start, end in keys for team in teams
+                    if (cell := self._cells[(indicator.id, "team", team)].get((start, end))) and cell[2] > 0]
+            return pd.DataFrame(rows, columns=SUM_COLUMNS)
         if scope.teams is None:
-            found = rows[rows["level"] == "all"]
+            cells = self._cells.get((indicator.id, "all", None), {})
         elif len(scope.teams) == 1:
-            found = rows[(rows["level"] == "team") & (rows["team"] == scope.teams[0])]
+            cells = self._cells.get((indicator.id, "team", scope.teams[0]), {})
         elif frozenset(scope.teams) in self.service_of_teams:
-            service = self.service_of_teams[frozenset(scope.teams)]
-            found = rows[(rows["level"] == "service") & (rows["service"] == service)]
+            cells = self._cells.get((indicator.id, "service", self.service_of_teams[frozenset(scope.teams)]), {})
         else:
             return None
-        merged = wanted.drop_duplicates().merge(found, on=["period_from", "period_to"], how="left")
-        merged = merged.sort_values(["period_from", "period_to"], kind="stable").reset_index(drop=True)
-        counted = merged["units"].fillna(0) > 0
-        if indicator.distinct_people:  # as aggregate_overall_people.sql: each child once, no denominator
-            numerator = merged["people"].fillna(0)
-            denominator = pd.Series([None] * len(merged), dtype="object")
-        else:  # as aggregate_overall.sql: nothing counted is 0 of 0
-            numerator = merged["numerator"].fillna(0)
-            denominator = merged["denominator"].where(counted, 0)
-        return pd.DataFrame({"period_from": merged["period_from"], "period_to": merged["period_to"], "team": None,
-                             "numerator": numerator, "denominator": denominator})
+        rows = []
+        for start, end in keys:
+            numerator, denominator, units, people = cells.get((start, end), (None, None, 0, 0))
+            if indicator.distinct_people:  # as aggregate_overall_people.sql: each child once, no denominator
+                rows.append((start, end, None, people, None))
+            else:  # as aggregate_overall.sql: nothing counted is 0 of 0
+                rows.append((start, end, None, numerator or 0, denominator if units else 0))
+        return pd.DataFrame(rows, columns=SUM_COLUMNS)
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _team_map(db: SnapshotDB) -> pd.DataFrame:
@@ -225,6 +230,12 @@ def load(db: SnapshotDB, settings: LocalAuthority) -> IndicatorStore | None:
     return _read(db.snapshot.path / DERIVED, stamp_of(db.snapshot.key, settings))
 
 
+def load_into(db: SnapshotDB, settings: LocalAuthority) -> IndicatorStore | None:
+    """Attach the current store on disk, if any, to `db`."""
+    db.figures = load(db, settings)
+    return db.figures
+
+
 def ensure(db: SnapshotDB, settings: LocalAuthority, progress: Progress | None = None) -> IndicatorStore:
     """The snapshot's store, built and written beside it when absent or stale, and attached to `db`."""
     stamp = stamp_of(db.snapshot.key, settings)
@@ -244,3 +255,17 @@ def ensure(db: SnapshotDB, settings: LocalAuthority, progress: Progress | None =
             store = IndicatorStore(sums, periods, service_teams)
     db.figures = store
     return store
+
+
+def prepare(snapshots: list, settings: LocalAuthority, say: Callable[[str], None] | None = None) -> None:
+    """Build the stores of these snapshots (at publish: the screens then open on them at once)."""
+    for snapshot in snapshots:
+        started = time.perf_counter()
+        db = SnapshotDB(snapshot)
+        try:
+            store = ensure(db, settings)
+        finally:
+            db.close()
+        if say:
+            seconds = time.perf_counter() - started
+            say(f"indicator store for {snapshot.as_at}: {store.rows:,} figures in {seconds:.1f} s")

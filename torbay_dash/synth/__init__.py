@@ -28,7 +28,13 @@ def ensure_demo_data(root: Path | None = None, progress: Progress | None = None)
         fcntl.flock(lock, fcntl.LOCK_EX)
         if Store(root).latest_usable() is not None:
             return False
-        generate(root, progress=progress)
+        published = generate(root, progress=progress)
+        from ..figures import prepare  # the screens then open on stored figures
+        from ..settings import load_settings
+        try:
+            prepare(published[-2:], load_settings(root), say=progress)
+        except Exception as exc:  # the screens build it, or compute live: the demo data is there
+            (progress or print)(f"the indicator store was not built ({type(exc).__name__}: {exc})")
         return True
 
 

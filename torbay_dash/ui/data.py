@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from .. import benchmarks, indicators
+from .. import benchmarks, figures, indicators
 from ..compute import Scope, compute, unavailable_reason, unit_rows
 from ..db import SnapshotDB, read_sql
 from ..headlines import authority_of
@@ -24,6 +25,9 @@ from ..store import DataError, Refusal, Snapshot, Store, data_root
 
 if TYPE_CHECKING:
     from .frame import Filters
+
+# Once per server process, in the background: the first Overview then finds the published figures in memory.
+threading.Thread(target=benchmarks.preload, name="preload-benchmarks", daemon=True).start()
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -38,7 +42,37 @@ def refusals(root: str) -> list[Refusal]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def snapshot_db(root: str, snapshot_id: str, fingerprint: str) -> SnapshotDB:
-    return SnapshotDB(Store(root).get(snapshot_id))
+    """One connection per snapshot and settings, with its indicator store attached when one is current on disk."""
+    db = SnapshotDB(Store(root).get(snapshot_id))
+    in_force = root_settings(root)
+    if in_force is not None:
+        figures.load_into(db, in_force)
+    return db
+
+
+def prepare_figures(snapshot: Snapshot) -> None:
+    """Attach the snapshot's indicator store, building it first, with a progress bar, when there is none.
+
+    Built at publish it is already there; a snapshot published by other means, or figures code that has
+    changed since, costs one build of a few seconds, said on screen rather than a blank wait. When the build
+    fails the figures are computed directly, which is slower but the same.
+    """
+    db = database(snapshot)
+    in_force = settings()
+    if db.figures is not None or in_force is None:
+        return
+    bar = st.progress(0.0, text=f"Preparing the figures of the {snapshot.as_at:%d %B %Y} snapshot…")
+
+    def show(done: int, total: int, what: str) -> None:
+        bar.progress(done / max(total, 1), text=f"Preparing the figures of the {snapshot.as_at:%d %B %Y} snapshot "
+                                                 f"(done once per extract): {done} of {total} indicators")
+    try:
+        figures.ensure(db, in_force, progress=show)
+    except Exception as exc:  # the screens still work, computing each figure from the tables
+        st.caption(f"The indicator store could not be built ({type(exc).__name__}: {exc}); figures are computed "
+                   "directly, more slowly.")
+    finally:
+        bar.empty()
 
 
 @dataclass(frozen=True)

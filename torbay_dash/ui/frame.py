@@ -14,7 +14,8 @@ from ..compute import Scope
 from ..periods import PRESETS, Period, preset_period
 from ..store import HOW_TO_LOAD, Refusal, Snapshot, data_root
 from ..synth import ensure_demo_data, needs_first_run
-from .data import database, fingerprint_of, refusals, settings, settings_in_force, snapshot_list, team_table
+from .data import (database, fingerprint_of, prepare_figures, refusals, settings, settings_in_force, snapshot_list,
+                   team_table)
 
 ALL = "__all__"
 FILTERS_KEY = "_torbay_filters"
@@ -82,6 +83,8 @@ def page(title: str, needs_data: bool = True) -> Filters | None:
     if current is None and needs_data:
         empty_state()
         st.stop()
+    if current is not None and needs_data:
+        prepare_figures(current.snapshot)
     return current
 
 
