@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from . import indicators
+from .bench_screens import bench_store
 from .compute import compute_many
 from .db import SnapshotDB
 from .periods import Period, months
@@ -91,7 +92,8 @@ def bench_ingest(scales: list[float]) -> None:
           "pandas = only read the files into memory")
 
 
-def run(scales: list[float], monthly: bool = False, ingest_scales: list[float] = ()) -> None:
+def run(scales: list[float], monthly: bool = False, ingest_scales: list[float] = (),
+        store_scales: list[float] = ()) -> None:
     print("Demo generator, latest snapshot only (each run in its own process)")
     print(f"{'scale':>8} {'seconds':>9} {'s per unit scale':>17} {'peak RSS MiB':>13}")
     base = None
@@ -138,3 +140,4 @@ def run(scales: list[float], monthly: bool = False, ingest_scales: list[float] =
         print(f"  report as HTML (charts): {report_html * 1000:8.0f} ms")
         print(f"  report as PDF (reusing): {report_pdf * 1000:8.0f} ms")
     bench_ingest(list(ingest_scales))
+    bench_store(list(store_scales))

@@ -94,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--ingest-scales", default="1,10",
                        help="comma-separated scales of the CSV extract to time ingest on (1,10,100 for the record); "
                             "'' for none")
+    bench.add_argument("--store-scales", default="1",
+                       help="comma-separated scales to build the indicator store at and time every screen from it and "
+                            "live, with the pandas reference (1,10,100,300 for the record; 300 is about all of "
+                            "England); '' for none")
+    bench.add_argument("--browser", action="store_true",
+                       help="also start the app on loopback and time its pages in Chromium, with concurrent sessions")
+    bench.add_argument("--sessions", type=int, default=25, help="concurrent browser sessions for --browser")
     return parser
 
 
@@ -252,7 +259,11 @@ def run_bench(args) -> int:
     from .bench import run
     scales = [_positive(s) for s in args.scales.split(",") if s.strip()]
     ingest_scales = [_positive(s) for s in args.ingest_scales.split(",") if s.strip()]
-    run(scales, monthly=args.monthly, ingest_scales=ingest_scales)
+    store_scales = [_positive(s) for s in args.store_scales.split(",") if s.strip()]
+    run(scales, monthly=args.monthly, ingest_scales=ingest_scales, store_scales=store_scales)
+    if args.browser:
+        from .bench_browser import run_browser
+        run_browser(sessions=args.sessions)
     return 0
 
 
