@@ -15,7 +15,7 @@ PAGES = ["views/overview.py", "views/safeguarding.py", "views/cared_for.py", "vi
 
 
 def app(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=120)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

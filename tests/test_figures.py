@@ -1,9 +1,11 @@
 """The indicator store gives exactly what the live computation gives, and is never served stale."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -89,7 +91,8 @@ def test_what_the_store_does_not_hold_is_computed_live(latest):
     snapshot, settings, stored, _ = latest
     indicator = indicators.get("contacts")
     custom = Period(snapshot.as_at.replace(day=3), snapshot.as_at)
-    too_old = months(snapshot.as_at.replace(year=snapshot.as_at.year - 4), snapshot.as_at.replace(year=snapshot.as_at.year - 4))
+    four_years_ago = snapshot.as_at.replace(year=snapshot.as_at.year - 4)
+    too_old = months(four_years_ago, four_years_ago)
     assert stored.figures.sums(indicator, [custom]) is None
     assert stored.figures.sums(indicator, too_old) is None
     some_teams = Scope(("T01", "T05"))  # two teams of different services: not a stored scope
@@ -111,7 +114,7 @@ def test_a_store_of_older_code_or_other_standards_is_rebuilt_not_served(latest):
     assert json.loads(meta_path.read_text())["built_at"] >= meta["built_at"]
     assert rebuilt.rows == meta["rows"]
     # other standards (the CP visit interval, say) change what the SQL counts: not served either
-    changed = settings.__class__(**{**settings.__dict__, "standards": {**settings.standards, "cp_visit_working_days": 99}})
+    changed = dataclasses.replace(settings, standards={**settings.standards, "cp_visit_working_days": 99})
     assert figures.load(db, changed) is None
 
 
@@ -136,3 +139,31 @@ def test_the_store_does_not_change_the_snapshot(latest):
     assert (snapshot.path / figures.DERIVED / figures.STORE_FILE).exists()
     assert again.key == snapshot.key and again.usable
     assert [str(p) for p in again.problems] == [str(p) for p in snapshot.problems]
+
+
+def test_after_a_new_snapshot_is_published_the_overview_shows_its_figures(tmp_root, use_data_root):
+    """The screens open on the newest snapshot's store (built on first open) and its figures, not the last one's."""
+    from streamlit.testing.v1 import AppTest
+
+    from snapshots import publish, small_service
+    from torbay_dash.ui.data import snapshot_list
+
+    use_data_root(tmp_root)
+    tables = small_service()
+    publish(tmp_root, "2021-06-30", tables)
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    at = AppTest.from_file(app, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {m.label: m.value for m in at.metric}["Children looked after"] == "5"  # at the end of June 2021
+    # July: three more children come into care
+    tables["ssd_cla_episodes"] += [
+        {"clae_cla_episode_id": f"E{i}", "clae_person_id": f"P{i}", "clae_cla_id": f"C{i}",
+         "clae_cla_episode_start_date": "2021-07-0{}".format(i - 5), "clae_entered_care_date": f"2021-07-0{i - 5}"}
+        for i in range(6, 9)]
+    july = publish(tmp_root, "2021-07-31", tables)
+    snapshot_list.clear()  # what the list's one-minute cache does by itself on a server
+    at = AppTest.from_file(app, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("data as at **31 July 2021**" in c.value for c in at.caption)
+    assert {m.label: m.value for m in at.metric}["Children looked after"] == "8"
+    assert (july.path / figures.DERIVED / figures.STORE_FILE).exists()  # built when the screen first opened it

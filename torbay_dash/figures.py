@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .compute import EVERYTHING, Scope, query_params, unavailable_reason, units_sql, value_of
@@ -83,53 +84,96 @@ def held_periods(as_at: dt.date) -> dict[str, list[Period]]:
 
 
 class IndicatorStore:
-    """The sums of one snapshot's indicators, answering compute()'s questions it holds the answer to."""
+    """The sums of one snapshot's indicators, answering compute()'s questions it holds the answer to.
+
+    The overall rows are indexed at once; a team's or a service's when first asked for, so a store of all
+    England's teams (millions of rows) opens in seconds and each screen reads only its scope. Dates are
+    held as day numbers, not Python objects.
+    """
 
     def __init__(self, sums: pd.DataFrame, periods: list[Period], service_teams: dict[str, tuple[str, ...]]):
         self.periods = set(periods)
         self.service_of_teams = {frozenset(teams): service for service, teams in service_teams.items()}
         self.rows = len(sums)
-        # (id, level, team or service) -> {(from, to): (numerator, denominator, units, people)}: a lookup is a
-        # few dictionary reads, so a screen's sixty questions cost milliseconds
-        self._cells: dict[tuple, dict[tuple, tuple]] = {}
-        self._teams: dict[str, list[str]] = {}
-        starts, ends = pd.to_datetime(sums["period_from"]).dt.date, pd.to_datetime(sums["period_to"]).dt.date
-        for i, level, team, service, start, end, n, d, units, people in zip(
-                sums["id"], sums["level"], sums["team"], sums["service"], starts, ends, sums["numerator"],
-                sums["denominator"], sums["units"], sums["people"]):
-            name = team if level == "team" else service if level == "service" else None
-            self._cells.setdefault((i, level, name), {})[(start, end)] = (_number(n), _number(d), int(units),
-                                                                          int(people))
-            if level == "team" and team not in self._teams.setdefault(i, []):
-                self._teams[i].append(team)
+        sums = sums.assign(period_from=_days(sums["period_from"]), period_to=_days(sums["period_to"]))
+        self._ids = set(sums["id"].unique())
+        self._overall = self._index(sums[sums["level"] == "all"])
+        self._by_name = {level: sums[sums["level"] == level].set_index(column).sort_index()
+                         for level, column in (("team", "team"), ("service", "service"))}
+        self._scoped: dict[tuple[str, str], dict] = {}
+        self._teams_by_id: dict[str, pd.DataFrame] | None = None
+
+    @staticmethod
+    def _index(rows: pd.DataFrame) -> dict[str, dict[tuple, tuple]]:
+        """id -> {(from, to) in days: (numerator, denominator, units, people)}: a lookup is a few dictionary reads."""
+        cells: dict[str, dict[tuple, tuple]] = {}
+        for i, start, end, n, d, units, people in zip(rows["id"], rows["period_from"], rows["period_to"],
+                                                      rows["numerator"], rows["denominator"], rows["units"],
+                                                      rows["people"]):
+            cells.setdefault(i, {})[(int(start), int(end))] = (_number(n), _number(d), int(units), int(people))
+        return cells
+
+    def _cells(self, level: str, name: str | None) -> dict[str, dict[tuple, tuple]]:
+        if level == "all":
+            return self._overall
+        if (level, name) not in self._scoped:
+            frame = self._by_name[level]
+            found = frame.loc[[name]] if name in frame.index else frame.iloc[:0]
+            self._scoped[(level, name)] = self._index(found)
+        return self._scoped[(level, name)]
+
+    def _by_team(self, indicator_id: str) -> pd.DataFrame:
+        if self._teams_by_id is None:
+            self._teams_by_id = {i: rows for i, rows in self._by_name["team"].groupby("id", sort=False)}
+        return self._teams_by_id.get(indicator_id, self._by_name["team"].iloc[:0])
 
     def sums(self, indicator: Indicator, periods: list[Period], by_team: bool = False,
              scope: Scope = EVERYTHING) -> pd.DataFrame | None:
         """The sums compute() would get from the unit rows, or None when the store does not hold them."""
-        if not periods or any(p not in self.periods for p in periods) or indicator.id not in self._teams:
+        if not periods or any(p not in self.periods for p in periods) or indicator.id not in self._ids:
             return None
-        keys = sorted({(p.start, p.end) for p in periods})
+        asked = {(_day(p.start), _day(p.end)): (p.start, p.end) for p in periods}
+        keys = sorted(asked)
         if by_team:  # as aggregate_by_team.sql: a row for each period and team with unit rows
-            teams = sorted(t for t in self._teams[indicator.id] if scope.teams is None or t in scope.teams)
-            rows = [(start, end, team, cell[0], cell[1]) for start, end in keys for team in teams
-                    if (cell := self._cells[(indicator.id, "team", team)].get((start, end))) and cell[2] > 0]
-            return pd.DataFrame(rows, columns=SUM_COLUMNS)
+            rows = self._by_team(indicator.id)
+            rows = rows[rows["units"] > 0]
+            if scope.teams is not None:
+                rows = rows[rows.index.isin(scope.teams)]
+            found = [(asked[(int(f), int(t))], team, n, d) for team, f, t, n, d in
+                     zip(rows.index, rows["period_from"], rows["period_to"], rows["numerator"], rows["denominator"])
+                     if (int(f), int(t)) in asked]
+            found.sort(key=lambda row: (row[0], row[1]))
+            return pd.DataFrame([(dates[0], dates[1], team, _number(n), _number(d)) for dates, team, n, d in found],
+                                columns=SUM_COLUMNS)
         if scope.teams is None:
-            cells = self._cells.get((indicator.id, "all", None), {})
+            cells = self._cells("all", None)
         elif len(scope.teams) == 1:
-            cells = self._cells.get((indicator.id, "team", scope.teams[0]), {})
+            cells = self._cells("team", scope.teams[0])
         elif frozenset(scope.teams) in self.service_of_teams:
-            cells = self._cells.get((indicator.id, "service", self.service_of_teams[frozenset(scope.teams)]), {})
+            cells = self._cells("service", self.service_of_teams[frozenset(scope.teams)])
         else:
             return None
+        cells = cells.get(indicator.id, {})
         rows = []
-        for start, end in keys:
-            numerator, denominator, units, people = cells.get((start, end), (None, None, 0, 0))
+        for key in keys:
+            (start, end), (numerator, denominator, units, people) = asked[key], cells.get(key, (None, None, 0, 0))
             if indicator.distinct_people:  # as aggregate_overall_people.sql: each child once, no denominator
                 rows.append((start, end, None, people, None))
             else:  # as aggregate_overall.sql: nothing counted is 0 of 0
                 rows.append((start, end, None, numerator or 0, denominator if units else 0))
         return pd.DataFrame(rows, columns=SUM_COLUMNS)
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _day(day: dt.date) -> int:
+    return (day - _EPOCH).days
+
+
+def _days(column: pd.Series) -> np.ndarray:
+    """Dates as day numbers since 1970, without a Python object per row."""
+    return pd.to_datetime(column).to_numpy().astype("datetime64[D]").astype("int64")
 
 
 def _number(value) -> float | None:

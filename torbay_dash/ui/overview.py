@@ -13,8 +13,8 @@ from ..compute import Scope
 from ..headlines import authority_of
 from ..periods import Period, add_months, last_complete_month_end, months
 from ..revisions import revised_figures
-from .data import (cache_key, fingerprint_of, latest_published, prepare_figures, previous_snapshot, root_settings,
-                   settings, snapshot_db, year_label)
+from .data import (cache_key, fingerprint_of, latest_published, previous_snapshot, root_settings, settings, snapshot_db,
+                   year_label)
 from .frame import Filters
 from .widgets import chart, chart_or_table, guarded, help_words, link_to_indicator, table, url_choice
 
@@ -291,7 +291,6 @@ def what_changed(filters: Filters, ids: list[str], months_back: int = 12) -> Non
         if before is None:
             st.write("This is the first usable snapshot: there is nothing earlier to compare with.")
             return
-        prepare_figures(before)  # its months are compared below: from its store, not recomputed
         figures = headline_figures(filters, ids)
         moved = []
         for h in figures.values():
