@@ -313,12 +313,12 @@ def test_headlines_read_the_comparison():
     from torbay_dash.headlines import _comparator
     from torbay_dash.settings import load_settings
     settings = load_settings()
-    comparator = _comparator("sw_agency_rate_pct", 30.0, dt.date(2021, 7, 31), settings)
+    comparator = _comparator("sw_agency_rate_pct", dt.date(2021, 7, 31), settings)
     assert comparator.year == 2020 and comparator.authority == 43.8 and comparator.england == 15.4
     assert comparator.period == "at 30 September" and comparator.neighbours == pytest.approx(8.5, abs=0.05)
-    assert _comparator("contacts", 10.0, dt.date(2021, 7, 31), settings) is None
+    assert _comparator("contacts", dt.date(2021, 7, 31), settings) is None
     # the settings' authority, not the repository's: Plymouth's own published figure
-    plymouth = _comparator("sw_agency_rate_pct", 30.0, dt.date(2021, 7, 31),
+    plymouth = _comparator("sw_agency_rate_pct", dt.date(2021, 7, 31),
                            dataclasses.replace(settings, code=879))
     assert plymouth.england == 15.4 and plymouth.authority != comparator.authority
 

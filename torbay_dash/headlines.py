@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -96,10 +97,17 @@ def series_periods(basis: str, as_at: dt.date, length: int) -> list[Period]:
     return rolling_periods(span) if basis == ROLLING_YEAR else months(span.start, span.end)
 
 
-def _comparator(indicator_id: str, local_value: float | None, as_at: dt.date,
-                settings: LocalAuthority) -> Comparator | None:
+def _comparator(indicator_id: str, as_at: dt.date, settings: LocalAuthority) -> Comparator | None:
     """Published comparators for the configured authority and its neighbour model."""
-    found = benchmarks.comparison(indicator_id, local_value, as_at, **authority_of(settings))
+    authority = authority_of(settings)
+    return _published_comparator(indicator_id, as_at, authority["authority_code"], authority["model"])
+
+
+@lru_cache(maxsize=4096)
+def _published_comparator(indicator_id: str, as_at: dt.date, authority_code: int | None,
+                          model: str | None) -> Comparator | None:
+    """The same for every team and every rerun: read once per process."""
+    found = benchmarks.comparison(indicator_id, None, as_at, authority_code=authority_code, model=model)
     if found and found.get("year") is not None and "england" in found:
         return Comparator(year=int(found["year"]), period=str(found.get("period") or ""),
                           england=_clean(found.get("england")), region=_clean(found.get("region")),
@@ -185,7 +193,7 @@ def _headline(indicator: Indicator, basis: str, frame: pd.DataFrame | None, peri
     if reason:
         return Headline(indicator, basis, now_period, None, None, None, before_period,
                         None, None, None, improvement=improvement, target=target, unavailable=reason,
-                        benchmark=_comparator(indicator.id, None, as_at, settings), teams=teams)
+                        benchmark=_comparator(indicator.id, as_at, settings), teams=teams)
     series = frame[SERIES_COLUMNS].copy()
     series["value"] = [_clean(v) for v in series["value"]]
     if rolling and years is not None and len(years) == 2:
@@ -203,4 +211,4 @@ def _headline(indicator: Indicator, basis: str, frame: pd.DataFrame | None, peri
         previous_denominator=_clean(year_ago["denominator"]) if year_ago is not None else None,
         series=series, improvement=improvement, spc=spc_result,
         variation=getattr(spc_result, "variation", None), assurance=getattr(spc_result, "assurance", None),
-        target=target, benchmark=_comparator(indicator.id, value, as_at, settings), teams=teams)
+        target=target, benchmark=_comparator(indicator.id, as_at, settings), teams=teams)
