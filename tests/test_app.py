@@ -104,6 +104,7 @@ def test_first_run_builds_the_demo_data(tmp_path, monkeypatch):
     at = app()
     assert not at.exception, [e.value for e in at.exception]
     assert (tmp_path / "snapshots" / "2021-07-31" / "manifest.json").is_file()
+    assert (tmp_path / "snapshots" / "2021-07-31" / "derived" / "indicator_store.parquet").is_file()
     assert {m.label for m in at.metric} >= {"Referrals", "Children looked after"}
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,8 +133,23 @@ def first_run() -> None:
     if any(s.usable for s in snapshot_list(str(root))) or not needs_first_run(root):
         return
     with st.status("First run: building the synthetic demo data…", expanded=True) as status:
+        bar = st.progress(0.0, text="Simulating the demo authority's children, staff and audits…")
+
+        def say(message: str) -> None:
+            """Each step in words, and the bar: simulation, then 28 snapshots, then the latest's indicator store."""
+            status.write(message)
+            published = re.search(r"published snapshot \S+ \((\d+) of (\d+)\)", message)
+            if published:
+                done, total = int(published[1]), int(published[2])
+                bar.progress(0.2 + 0.65 * done / total, text=f"Publishing snapshot {done} of {total}…")
+            elif message.startswith("simulated"):
+                bar.progress(0.2, text="Cutting the monthly snapshots…")
+            elif message.startswith("published"):
+                bar.progress(0.85, text="Preparing the latest snapshot's figures…")
+            elif message.startswith("indicator store"):
+                bar.progress(1.0, text="Ready")
         try:
-            ensure_demo_data(root, progress=status.write)
+            ensure_demo_data(root, progress=say)
         except Exception as exc:  # say what went wrong; the empty state explains how to load data
             status.update(label="The demo data could not be built", state="error")
             st.error(f"Building the demo data failed: {exc}. Try `python -m torbay_dash demo`.")
