@@ -249,7 +249,7 @@ def run_demo(args) -> int:
         raise UsageError("--defect-share must be between 0 and 0.05: real extracts have a few defects, not many")
     config = SynthConfig(seed=args.seed, scale=args.scale, defect_share=args.defect_share)
     published = generate(args.out, snapshots=args.snapshots, progress=print, config=config)
-    prepare_figures(published[-1:], args.out)
+    prepare_figures(published[-2:], args.out)
     print(f"{len(published)} snapshot(s) in {Store(args.out).snapshots_dir}, "
           f"{published[0].id} to {published[-1].id}")
     return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from . import contract
 from .calendar import calendar_frame
@@ -35,6 +36,11 @@ def with_shared(fragments: list[str], name: str) -> str:
     if body.lstrip().upper().startswith("WITH"):
         return f"WITH {ctes},\n{body.lstrip()[4:]}"
     return f"WITH {ctes}\n{body}"
+
+
+def total_rows(snapshot: Snapshot) -> int:
+    """Rows in the snapshot's served tables, from the Parquet footers (nothing is read)."""
+    return sum(pq.ParquetFile(snapshot.table_path(name)).metadata.num_rows for name in snapshot.tables)
 
 
 def _view_sql(table: contract.Table, path: Path, source_types: dict[str, str], as_at: dt.date) -> str:
@@ -66,9 +72,14 @@ def _view_sql(table: contract.Table, path: Path, source_types: dict[str, str], a
 
 
 class SnapshotDB:
-    """Views over one snapshot's tables; absent tables are known, not errors."""
+    """Views over one snapshot's tables; absent tables are known, not errors.
 
-    def __init__(self, snapshot: Snapshot):
+    With `materialise_up_to` rows or fewer in all, the typed tables are built once in memory instead of
+    views that cast the Parquet on every query (a Torbay-sized snapshot: well under a second, tens of MB);
+    a larger one keeps the views, so memory stays bounded whatever the size.
+    """
+
+    def __init__(self, snapshot: Snapshot, materialise_up_to: int = 0):
         self.snapshot = snapshot
         self.figures = None  # figures.IndicatorStore once attached: compute() reads its sums where it can
         self._con = duckdb.connect()
@@ -80,12 +91,13 @@ class SnapshotDB:
         self._con.unregister("calendar_frame")
         self._con.execute(read_sql("calendar_macros"))
         self.tables: set[str] = set()
+        self.materialised = 0 < total_rows(snapshot) <= materialise_up_to
         for name in snapshot.tables:
             table = contract.TABLES[name]
             path = snapshot.table_path(name)
             source_types = {r[0]: r[1] for r in self._con.execute(
                 f"DESCRIBE SELECT * FROM read_parquet({quote_literal(str(path))})").fetchall()}
-            self._con.execute(f"CREATE VIEW {quote_identifier(name)} AS "
+            self._con.execute(f"CREATE {'TABLE' if self.materialised else 'VIEW'} {quote_identifier(name)} AS "
                               f"{_view_sql(table, path, source_types, snapshot.as_at)}")
             self.tables.add(name)
         if "ssd_involvements" in self.tables:

@@ -32,7 +32,7 @@ def ensure_demo_data(root: Path | None = None, progress: Progress | None = None)
         from ..figures import prepare  # the screens then open on stored figures
         from ..settings import load_settings
         try:
-            prepare(published[-1:], load_settings(root), say=progress)
+            prepare(published[-2:], load_settings(root), say=progress)
         except Exception as exc:  # the screens build it, or compute live: the demo data is there
             (progress or print)(f"the indicator store was not built ({type(exc).__name__}: {exc})")
         return True

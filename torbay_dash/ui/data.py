@@ -40,10 +40,16 @@ def refusals(root: str) -> list[Refusal]:
     return Store(root).refusals()
 
 
+# Snapshots of up to this many rows (about six Torbays) are held as typed tables in memory: each of the
+# eight connections kept costs up to a few hundred MB, and every live query is faster. Larger ones are read
+# through views over their Parquet.
+MATERIALISE_UP_TO = 2_000_000
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def snapshot_db(root: str, snapshot_id: str, fingerprint: str) -> SnapshotDB:
     """One connection per snapshot and settings, with its indicator store attached when one is current on disk."""
-    db = SnapshotDB(Store(root).get(snapshot_id))
+    db = SnapshotDB(Store(root).get(snapshot_id), materialise_up_to=MATERIALISE_UP_TO)
     in_force = root_settings(root)
     if in_force is not None:
         figures.load_into(db, in_force)

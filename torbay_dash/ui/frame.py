@@ -136,7 +136,7 @@ def first_run() -> None:
         bar = st.progress(0.0, text="Simulating the demo authority's children, staff and audits…")
 
         def say(message: str) -> None:
-            """Each step in words, and the bar: simulation, then 28 snapshots, then the latest's indicator store."""
+            """Each step in words, and the bar: simulation, 28 snapshots, the indicator stores of the last two."""
             status.write(message)
             published = re.search(r"published snapshot \S+ \((\d+) of (\d+)\)", message)
             if published:
@@ -145,9 +145,9 @@ def first_run() -> None:
             elif message.startswith("simulated"):
                 bar.progress(0.2, text="Cutting the monthly snapshots…")
             elif message.startswith("published"):
-                bar.progress(0.85, text="Preparing the latest snapshot's figures…")
+                bar.progress(0.85, text="Preparing the figures of the last two snapshots…")
             elif message.startswith("indicator store"):
-                bar.progress(1.0, text="Ready")
+                bar.progress(0.93, text="Preparing the figures of the last two snapshots…")
         try:
             ensure_demo_data(root, progress=say)
         except Exception as exc:  # say what went wrong; the empty state explains how to load data
