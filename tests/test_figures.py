@@ -167,3 +167,20 @@ def test_after_a_new_snapshot_is_published_the_overview_shows_its_figures(tmp_ro
     assert any("data as at **31 July 2021**" in c.value for c in at.caption)
     assert {m.label: m.value for m in at.metric}["Children looked after"] == "8"
     assert (july.path / figures.DERIVED / figures.STORE_FILE).exists()  # built when the screen first opened it
+
+
+def test_typed_tables_in_memory_give_what_the_views_give(latest):
+    """The screens hold a small snapshot's typed tables in memory: every indicator, by team, and its rows."""
+    from torbay_dash.compute import unit_rows
+    from torbay_dash.periods import preset_period
+
+    snapshot, settings, _, live = latest
+    held_in_memory = SnapshotDB(snapshot, materialise_up_to=10_000_000)
+    assert held_in_memory.materialised and not live.materialised
+    ids, year = list(indicators.REGISTRY), [preset_period("Last 12 months", snapshot.as_at)]
+    frames_equal(compute_many(held_in_memory, ids, year, settings, by_team=True),
+                 compute_many(live, ids, year, settings, by_team=True))
+    for i in ids:
+        pd.testing.assert_frame_equal(unit_rows(held_in_memory, indicators.get(i), year, settings),
+                                      unit_rows(live, indicators.get(i), year, settings))
+    assert not SnapshotDB(snapshot, materialise_up_to=1000).materialised  # too big: views, memory bounded
