@@ -24,7 +24,10 @@ def unreadable_condition(column: str, logical_type: str, source_type: str) -> st
     expr = cast_expression(column, logical_type, source_type)
     if expr == quote_identifier(column):
         return None
-    return f"({quote_identifier(column)} IS NOT NULL AND ({expr}) IS NULL)"
+    present = quote_identifier(column) + " IS NOT NULL"
+    if source_type.upper() == "VARCHAR":  # blank text is an empty value, as validation and CSV ingest read it
+        present += f" AND trim({quote_identifier(column)}) <> ''"
+    return f"({present} AND ({expr}) IS NULL)"
 
 
 def latest_plausible(table: str, column: str, as_at: dt.date) -> dt.date | None:
