@@ -7,17 +7,13 @@ and the browser are session-scoped, so one app on the demo data serves every bro
 Each module keeps its own skip logic (no Chromium: skipped, except CI=true, which fails), so
 the fixtures here never run without a browser.
 """
-import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from torbay_dash.bench_browser import running_app  # one way to serve the app, for tests and the benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -40,46 +36,6 @@ def require_browser() -> None:
         pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install it (apt-get install -y chromium)",
                     pytrace=False)
     pytest.skip("Chromium is not installed; browser tests skipped outside CI", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_app(data_root, log_path: Path):
-    """The app on a data root, at its base URL, until the block ends."""
-    port = _free_port()
-    env = {**os.environ, "TORBAY_DASH_DATA": str(data_root)}
-    # the log goes to a file: a pipe nobody reads fills up and stalls a long-running server
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                                 "--server.headless=true", f"--server.port={port}",
-                                 "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        proc.wait()
-        pytest.fail(f"streamlit did not start: {log_path.read_text(errors='replace')[-2000:]}")
-    try:
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")

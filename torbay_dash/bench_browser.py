@@ -27,6 +27,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bench_screens import machine
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu"]
@@ -255,14 +257,6 @@ async def drive(base: str, sessions: int, teams: int) -> tuple[dict[str, list[Vi
             await browser.close()
 
 
-def _memory() -> str:
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB memory"
-    return "memory unknown"
-
-
 def describe_data(root: Path) -> str:
     """The snapshots a root holds, and the newest one's scale and rows, from its manifest where it says."""
     folders = sorted(p for p in (root / "snapshots").glob("*") if (p / "manifest.json").is_file())
@@ -321,9 +315,8 @@ def run_browser(data_root: str | None = None, sessions: int = 25, scale: float =
         data = describe_data(root)
     print(table(rows))
     print()
-    print(f"Machine: {os.cpu_count()} cores, {_memory()}, {platform.system()} {platform.release()}, "
-          f"Python {platform.python_version()}, Streamlit {importlib.metadata.version('streamlit')}, "
-          f"Chromium {chromium}; {data}.")
+    print(f"Machine: {machine()}, {platform.system()} {platform.release()}, "
+          f"Streamlit {importlib.metadata.version('streamlit')}, Chromium {chromium}; {data}.")
     print("Each time is the wall time from the action (opening the address, clicking a sidebar link, picking a "
           "team) until the page is done: a script run begun after the action has finished, nothing stale or "
           "spinning, the heading, the tiles (Overview) and every visible chart drawn, all still 300 ms later. "
