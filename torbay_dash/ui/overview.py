@@ -16,7 +16,7 @@ from ..revisions import revised_figures
 from .data import (cache_key, fingerprint_of, latest_published, previous_snapshot, root_settings, settings, snapshot_db,
                    year_label)
 from .frame import Filters
-from .widgets import chart, chart_or_table, guarded, help_words, link_to_indicator, table, url_choice
+from .widgets import chart_or_table, guarded, help_words, link_to_indicator, spec_chart, table, url_choice
 
 VARIATION_BADGES = {
     "improvement_high": ("green", "▲ improving"), "improvement_low": ("green", "▼ improving"),
@@ -108,6 +108,13 @@ def sparkline_table(series: pd.DataFrame, indicator) -> pd.DataFrame:
                          indicator.unit_label: series["value"].map(lambda v: narrative.format_value(indicator, v))})
 
 
+@st.cache_data(show_spinner=False, max_entries=5000)
+def sparkline_spec(month_ends: tuple, values: tuple, unit_label: str) -> dict:
+    """A tile's sparkline in Vega-Lite, built and validated once per series, not on every run of every session
+    (Altair spends some 50 ms a chart on that; the Overview draws 27)."""
+    return sparkline(pd.DataFrame({"to": list(month_ends), "value": list(values)}), unit_label).to_dict()
+
+
 def overview_tile(h, as_tables: bool = False) -> None:
     """One headline: value with period and n, change on a year earlier, sparkline, SPC, target, benchmarks, link."""
     indicator = h.indicator
@@ -133,7 +140,8 @@ def overview_tile(h, as_tables: bool = False) -> None:
                       f"spark_{indicator.id}", name=f"{indicator.title}, recent months")
             else:
                 with st.container(key=f"sparkline_{indicator.id}"):
-                    chart(sparkline(h.series, indicator.unit_label), f"{indicator.title}, recent months")
+                    spec_chart(sparkline_spec(tuple(h.series["to"]), tuple(h.series["value"]), indicator.unit_label),
+                               f"{indicator.title}, recent months")
         colour, words = VARIATION_BADGES.get(h.variation or "not_enough_points", VARIATION_BADGES["not_enough_points"])
         badges = f":{colour}-badge[{words}]"
         if h.assurance in ASSURANCE_BADGES:

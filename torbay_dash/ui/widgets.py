@@ -131,14 +131,23 @@ def children_table(filters: Filters, frame: pd.DataFrame, filename: str, key: st
           filename, key, name=name)
 
 
+def _announced(name: str, description) -> str:
+    return f"Chart: {name}." + (f" {description}" if isinstance(description, str) and description else "")
+
+
 def chart(figure, name: str, **kwargs):
     """An Altair chart announced by its name and its one-sentence description, not as "Vega visualization"."""
     description = getattr(figure, "description", None)
-    words = f"Chart: {name}." + (f" {description}" if isinstance(description, str) and description else "")
     if isinstance(description, str):
         figure = figure.copy()
         figure.description = Undefined  # Streamlit announces `alt`; the description is already in it
-    return st.altair_chart(figure, width="stretch", alt=words, **kwargs)
+    return st.altair_chart(figure, width="stretch", alt=_announced(name, description), **kwargs)
+
+
+def spec_chart(spec: dict, name: str):
+    """The same for a chart already turned into Vega-Lite (and validated) once, e.g. cached: no Altair on this run."""
+    spec = dict(spec)
+    return st.vega_lite_chart(spec, width="stretch", alt=_announced(name, spec.pop("description", None)))
 
 
 def chart_or_table(figure, frame: pd.DataFrame, name: str, filename: str, key: str) -> bool:
