@@ -5,6 +5,7 @@ import threading
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from torbay_dash import access_log
 
@@ -189,3 +190,90 @@ def test_concurrent_writers_never_mix_their_lines(tmp_path):
     frame = access_log.read(tmp_path)
     assert len(frame) == 800 and frame.attrs["damaged_lines"] == 0
 
+
+# The page body, drawn on its own with AppTest
+
+def draw_log_page(root, retention_months):
+    from torbay_dash.ui.access_log import access_log_page
+
+    access_log_page(root, retention_months)
+
+
+def recent(days_ago, hour=9):
+    return dt.datetime.now(UTC).replace(hour=hour, minute=0, second=0, microsecond=0) - dt.timedelta(days=days_ago)
+
+
+def page(root, retention=6):
+    app = AppTest.from_function(draw_log_page, args=(str(root), retention), default_timeout=30).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def page_text(app):
+    return "\n".join(m.value for m in app.markdown)
+
+
+def shown(app):
+    return app.dataframe[0].value
+
+
+def test_the_page_lists_the_log_and_its_filters_narrow_it(tmp_path):
+    log_one(tmp_path, recent(2), user="a.manager", action="viewed", rows=12)
+    log_one(tmp_path, recent(1), user="a.manager", action="downloaded", rows=12)
+    log_one(tmp_path, recent(0), user="b.analyst", role="analyst", page="Overview", action="exported",
+            what="highlight report PDF", filters={"snapshot": "2026-11-30"}, rows=None)
+    app = page(tmp_path)
+    text = page_text(app)
+    assert "Entries older than 6 months are removed" in text
+    assert "3 entries, 2 users." in text
+    table = shown(app)
+    assert list(table["user"]) == ["b.analyst", "a.manager", "a.manager"]
+    assert list(table["action"]) == ["exported", "downloaded", "viewed"]
+    assert table["filters"].iloc[1] == "snapshot=2026-11-30; team=T1"
+    assert "time (UTC)" in table.columns and "a.manager" not in "".join(table["filters"])
+    assert app.dataframe[0].proto.alt == "Table: access log, 3 row(s)"
+    [download] = app.get("download_button")
+    assert download.proto.id.endswith("csv_log_table") and download.proto.url.endswith(".csv")
+
+    app.multiselect(key="log_action").select("downloaded").run()
+    assert not app.exception
+    assert "1 entry, 1 user (of 3 entries in the log)." in page_text(app)
+    assert list(shown(app)["action"]) == ["downloaded"]
+
+    app.multiselect(key="log_action").unselect("downloaded").run()
+    app.multiselect(key="log_role").select("analyst").run()
+    assert list(shown(app)["user"]) == ["b.analyst"]
+
+    app.multiselect(key="log_role").unselect("analyst").run()
+    app.date_input(key="log_to").set_value(recent(1).date()).run()
+    assert list(shown(app)["action"]) == ["downloaded", "viewed"]
+
+
+def test_the_page_says_so_when_nothing_is_logged_and_removes_old_months(tmp_path):
+    old = tmp_path / "access_log" / "2001-01.jsonl"
+    old.parent.mkdir()
+    old.write_text(json.dumps({"time": "2001-01-05T09:00:00+00:00", "user": "u", "role": "r", "page": "p",
+                               "action": "viewed", "what": "w", "filters": {}, "rows": 1}) + "\n")
+    app = page(tmp_path, retention=1)
+    assert not old.exists()  # pruned on load
+    assert "Entries older than 1 month are removed" in page_text(app)
+    assert "Nothing has been logged yet" in app.info[0].value
+    assert not app.dataframe and not app.get("download_button")
+
+
+def test_the_page_warns_of_damaged_lines_and_still_shows_the_rest(tmp_path):
+    log_one(tmp_path, recent(0), rows=4)
+    with open(next((tmp_path / "access_log").iterdir()), "ab") as handle:
+        handle.write(b"garbage\n")
+    app = page(tmp_path)
+    assert "1 line of the log could not be read" in app.warning[0].value
+    assert list(shown(app)["rows shown"]) == [4]
+
+
+def test_the_page_shows_a_message_not_a_traceback_when_the_log_cannot_be_read(tmp_path, monkeypatch):
+    def unreadable(root, since=None, until=None):
+        raise PermissionError("Permission denied: access_log/2026-11.jsonl")
+
+    monkeypatch.setattr(access_log, "read", unreadable)
+    app = page(tmp_path)
+    assert "The access log could not be shown" in app.error[0].value
