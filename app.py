@@ -1,7 +1,7 @@
-"""Torbay children's services performance dashboard: the frame around every page."""
+"""Torbay children's services performance dashboard: the door, then the frame around every page."""
 import streamlit as st
 
-from torbay_dash.ui import frame
+from torbay_dash.ui import door, frame
 
 # Each screen sets its own browser title (frame.page); this sets what they share.
 st.set_page_config(page_icon=":material/monitoring:", layout="wide")
@@ -9,23 +9,36 @@ st.set_page_config(page_icon=":material/monitoring:", layout="wide")
 # The screens live in views/, not pages/: Streamlit 1.67 still runs a folder named pages/ as a
 # legacy multipage app on each session's first run, so a shared link such as /safeguarding
 # would open the bare page file, without this frame, and lose its filters.
+PAGES = [  # (page id, file, url path, title, icon)
+    ("overview", "views/overview.py", None, "Overview", ":material/dashboard:"),
+    ("safeguarding", "views/safeguarding.py", "safeguarding", "Safeguarding", ":material/shield:"),
+    ("cared_for", "views/cared_for.py", "cared-for-children", "Cared-for children", ":material/home:"),
+    ("workforce", "views/workforce.py", "workforce", "Workforce", ":material/groups:"),
+    ("quality", "views/quality.py", "quality-assurance", "Quality assurance", ":material/fact_check:"),
+    ("data_quality", "views/data_quality.py", "data-quality", "Data quality", ":material/rule:"),
+    ("access_log", "views/access_log.py", "access-log", "Access log", ":material/history:"),
+    ("definitions", "views/definitions.py", "definitions", "Definitions", ":material/menu_book:"),
+]
+
+frame.styles()
+# Nobody sees a figure before the door has said who they are: the sign-in page, "no access yet", an invalid
+# access list and demo mode beside real data each stop the run here, with no navigation and no data.
+frame.first_run()
+try:
+    viewer = door.who_is_here()
+except Exception as exc:  # fail closed: a door that breaks lets nobody in
+    door.closed("The dashboard could not check who you are",
+                f"{type(exc).__name__}: {exc}. No data is shown until this is put right.")
 pages = st.navigation([
-    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("views/safeguarding.py", url_path="safeguarding", title="Safeguarding", icon=":material/shield:"),
-    st.Page("views/cared_for.py", url_path="cared-for-children", title="Cared-for children", icon=":material/home:"),
-    st.Page("views/workforce.py", url_path="workforce", title="Workforce", icon=":material/groups:"),
-    st.Page("views/quality.py", url_path="quality-assurance", title="Quality assurance", icon=":material/fact_check:"),
-    st.Page("views/data_quality.py", url_path="data-quality", title="Data quality", icon=":material/rule:"),
-    st.Page("views/definitions.py", url_path="definitions", title="Definitions", icon=":material/menu_book:"),
-])
+    st.Page(path, title=title, icon=icon, default=page_id == "overview",
+            **({"url_path": url} if url else {}))
+    for page_id, path, url, title, icon in PAGES if door.may_open(viewer, page_id)])
 
 # The last guard: whatever breaks the frame is said in one plain sentence and the page still runs (with no
 # filters, so its empty state, if the sidebar did not finish). Only the frame is guarded: a page's own
 # errors must still be seen, by its own error boxes and by the tests.
 try:
-    frame.styles()
-    frame.first_run()
-    frame.header(frame.sidebar())
+    frame.header(frame.sidebar(viewer))
 except Exception as exc:  # shown to the reader, not swallowed
     st.error(f"The filters and header could not be drawn ({type(exc).__name__}: {exc}); "
              "the page below may show less than usual.", icon=":material/error:")

@@ -64,6 +64,7 @@ class Headline:
     benchmark: Comparator | None = None
     unavailable: str | None = None      # why the indicator cannot be computed on this snapshot
     teams: tuple[str, ...] | None = None
+    suppressed: tuple[str, ...] = ()    # what disclosure control hid: 'value', 'previous' (report.suppressed)
 
     @property
     def id(self) -> str:

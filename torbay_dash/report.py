@@ -68,6 +68,29 @@ def hides(indicator: Indicator, numerator, denominator) -> bool:
     return False
 
 
+def suppressed(h: Headline) -> Headline:
+    """A headline as a wider audience (members, the board) may see it on screen: a figure resting on a count
+    of 1 to 5 is removed, not rounded, with its counts, its year-earlier figure and its chart points."""
+    if h.unavailable:
+        return h
+    indicator = h.indicator
+    hidden_now = hides(indicator, h.numerator, h.denominator)
+    hidden_before = hides(indicator, h.previous_numerator, h.previous_denominator)
+    series = h.series.copy()
+    if not series.empty:
+        hidden_rows = [hides(indicator, n, d) for n, d in zip(series["numerator"], series["denominator"])]
+        series.loc[hidden_rows, ["value", "numerator", "denominator"]] = float("nan")
+    return dataclasses.replace(
+        h, series=series,
+        value=None if hidden_now else h.value,
+        numerator=None if hidden_now else h.numerator,
+        denominator=None if hidden_now and indicator.unit == MEAN else h.denominator,
+        previous_value=None if hidden_before else h.previous_value,
+        previous_numerator=None if hidden_before else h.previous_numerator,
+        previous_denominator=None if hidden_before and indicator.unit == MEAN else h.previous_denominator,
+        suppressed=tuple(name for name, flag in (("value", hidden_now), ("previous", hidden_before)) if flag))
+
+
 def _shown_count(indicator: Indicator, count, hidden: bool) -> str:
     if count is None or (isinstance(count, float) and math.isnan(count)):
         return ""

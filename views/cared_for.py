@@ -4,7 +4,7 @@ import streamlit as st
 from torbay_dash import indicators
 from torbay_dash.ui import cared_for, frame, widgets
 
-filters = frame.page("Cared-for children")
+filters = frame.page("Cared-for children", "cared_for")
 
 columns = st.columns(4)
 for column, indicator_id in zip(columns, ["cla_count", "cla_rate_per_10k", "cla_starts", "cla_ceased"]):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from torbay_dash.ui import data_quality, frame
 
-filters = frame.page("Data quality", needs_data=False)
+filters = frame.page("Data quality", "data_quality", needs_data=False)
 st.write("For analysts: every snapshot's tables and problems, extracts waiting for confirmation or refused, "
          "the cross-table rules, what a new extract says differently about the past, and loading an extract.")
 

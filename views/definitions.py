@@ -5,7 +5,7 @@ from torbay_dash import indicators
 from torbay_dash.ingest import ssda903
 from torbay_dash.ui import frame
 
-frame.page("Definitions", needs_data=False)
+frame.page("Definitions", "definitions", needs_data=False)
 st.write("Every indicator on this dashboard, with the exact rule used to compute it. "
          "The same definitions drive the figures, so this page cannot drift from them.")
 st.caption("Conventions: periods include both dates; flow indicators count events dated in the period; "

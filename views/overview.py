@@ -16,7 +16,7 @@ HEADLINES = {
     "quality": ["audits_completed", "audits_good_or_better_pct", "audit_actions_on_time_pct"],
 }
 
-filters = frame.page("Overview")
+filters = frame.page("Overview", "overview")
 
 st.caption(f"Latest month: the month ending {overview.overview_as_at(filters):%d %B %Y} (the end of the chosen "
            f"period), for {filters.scope_label}. Percentages over events are the 12 months to that month; counts are "
@@ -24,11 +24,14 @@ st.caption(f"Latest month: the month ending {overview.overview_as_at(filters):%d
            "and each tile says in words what they mean. Each tile opens its indicator on the area page.")
 overview.overview_tiles(filters, HEADLINES)
 
-st.header("What changed since the last snapshot")
-overview.what_changed(filters, [i for ids in HEADLINES.values() for i in ids])
+# Single months and revisions by a handful of records are where small numbers live: a wider audience reads
+# each tile's badges and the board's report instead.
+if not filters.aggregates_only:
+    st.header("What changed since the last snapshot")
+    overview.what_changed(filters, [i for ids in HEADLINES.values() for i in ids])
 
-st.header("Is it a real change? Statistical process control")
-overview.spc_explorer(filters, [i for ids in HEADLINES.values() for i in ids])
+    st.header("Is it a real change? Statistical process control")
+    overview.spc_explorer(filters, [i for ids in HEADLINES.values() for i in ids])
 
 st.header("How we compare: England, region and statistical neighbours")
 overview.benchmark_explorer(filters, [i for ids in HEADLINES.values() for i in ids])

@@ -4,7 +4,7 @@ import streamlit as st
 from torbay_dash import indicators
 from torbay_dash.ui import frame, quality, widgets
 
-filters = frame.page("Quality assurance")
+filters = frame.page("Quality assurance", "quality")
 
 headlines = [i for i in ["audits_completed", "audits_good_or_better_pct", "audit_moderation_agreement_pct",
                          "audit_actions_on_time_pct"] if i in indicators.REGISTRY]

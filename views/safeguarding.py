@@ -4,7 +4,7 @@ import streamlit as st
 from torbay_dash import indicators
 from torbay_dash.ui import frame, safeguarding, widgets
 
-filters = frame.page("Safeguarding")
+filters = frame.page("Safeguarding", "safeguarding")
 # A link naming an indicator opens it first; that explorer offers every safeguarding indicator,
 # so the page's own "Timeliness and outcomes" explorer would only repeat it.
 from_a_link = widgets.from_overview(filters, "safeguarding")

@@ -4,7 +4,7 @@ import streamlit as st
 from torbay_dash import indicators
 from torbay_dash.ui import frame, widgets, workforce
 
-filters = frame.page("Workforce")
+filters = frame.page("Workforce", "workforce")
 
 headlines = [i for i in ["sw_fte", "sw_agency_rate_pct", "sw_vacancy_rate_pct", "sw_turnover_rate_pct"]
              if i in indicators.REGISTRY]

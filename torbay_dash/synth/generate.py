@@ -11,6 +11,7 @@ from typing import Callable
 import pandas as pd
 import pyarrow.parquet as pq
 
+from .. import access
 from ..periods import month_end
 from ..store import Snapshot, Store
 from . import cut, migration
@@ -104,6 +105,7 @@ def generate(root: str | Path | None = None, seed: int = 42, scale: float = 1.0,
             published.append(snapshot)
             say(f"published snapshot {as_at} ({len(published)} of {len(dates)})")
         say(f"published {len(published)} snapshot(s) in {time.perf_counter() - started:.1f} s")
+        access.write_demo_file(store.root)  # demo mode (no sign-in, 'view as'), unless the root has its own list
         return published
     finally:
         for folder in staging.values():

@@ -19,6 +19,7 @@ from ..store import DataError, Snapshot, Store, data_root
 from ..validation import FOLDER
 from .data import refusals, snapshot_list
 from .frame import Filters, refusal_list
+from . import door
 from .widgets import chart_or_table, download_csv, guarded, table, url_choice
 
 # What the last confirmation or load did, shown (once) after the rerun that serves what it published.
@@ -528,6 +529,8 @@ def load(files: list, as_at: dt.date, fmt: str | None) -> tuple[str, str, str]:
     def progress(message: str, fraction: float) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=str(message))
 
+    door.log_event("uploaded", what=f"an extract of {len(files)} file(s)",
+                   filters={"as_at": as_at.isoformat(), "format": fmt or "detect"}, page="data_quality")
     folder = Path(tempfile.mkdtemp(prefix="torbay_upload_"))
     try:
         path = save_upload(files, folder)

@@ -5,16 +5,18 @@ import datetime as dt
 import json
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from ..access import User
 from ..compute import Scope
 from ..periods import PRESETS, Period, preset_period
 from ..store import HOW_TO_LOAD, Refusal, Snapshot, data_root
 from ..synth import ensure_demo_data, needs_first_run
+from . import door
 from .data import (database, fingerprint_of, prepare_figures, refusals, settings, settings_in_force, snapshot_list,
                    team_table)
 
@@ -33,7 +35,24 @@ class Filters:
     service: str          # a service id or ALL
     team: str             # a team id or ALL
     teams: pd.DataFrame   # team_id, team_name, service_id, service_name
-    scope: Scope
+    scope: Scope          # the teams shown: the sidebar's choice, never wider than the viewer's own scope
+    viewer: User | None = None
+    page: str = ""        # the page drawing, as in app.PAGES
+
+    @property
+    def lists_children(self) -> bool:
+        """May this page show the viewer lists of children (and their ids)?"""
+        return self.viewer is not None and self.viewer.role.lists_children_on(self.page)
+
+    @property
+    def shows_workers(self) -> bool:
+        """May the viewer see social workers' ids?"""
+        return self.viewer is not None and self.viewer.role.worker_ids
+
+    @property
+    def aggregates_only(self) -> bool:
+        """Figures for a wider audience: counts of 1 to 5 suppressed, no child or worker (members)."""
+        return self.viewer is None or self.viewer.role.aggregates_only
 
     @property
     def as_at(self) -> dt.date:
@@ -56,6 +75,11 @@ class Filters:
         return "no service recorded" if service_id in (None, "NO_SERVICE") or pd.isna(service_id) else \
             f"service {service_id} (not in the department table)"
 
+    def for_log(self) -> dict:
+        """The filters in force, for the access log: what was asked, never what was shown."""
+        return {"snapshot": self.snapshot.id, "period": str(self.period), "service": self.service,
+                "team": self.team, "scope": "every team" if self.scope.teams is None else ",".join(self.scope.teams)}
+
     @property
     def scope_label(self) -> str:
         if self.team != ALL:
@@ -71,13 +95,21 @@ def styles() -> None:
     st.html(f"<style>{STYLES.read_text()}</style>")
 
 
-def page(title: str, needs_data: bool = True) -> Filters | None:
-    """Start a screen: its own browser title and heading, then the filters; without data, the empty state."""
+def page(title: str, page_id: str, needs_data: bool = True) -> Filters | None:
+    """Start a screen: its own browser title and heading, then the filters; without data, the empty state.
+
+    A page draws nothing for someone the door has not let in on this run, or whose role may not open it.
+    """
     la = settings()
     st.set_page_config(page_title=f"{title} · {la.name + ' ' if la else ''}children's services")
     if "indicator" not in st.query_params:
         forget_landing()  # the next link naming an indicator lands on it again
     st.title(title)
+    who = door.viewer()
+    if who is None or not door.may_open(who, page_id):
+        st.error("This page is not open to your role." if who else "No data is shown: who you are was not checked.",
+                 icon=":material/lock:")
+        st.stop()
     if la is None and needs_data:  # no settings could be loaded at all: the header says why
         st.stop()
     current = filters()
@@ -86,7 +118,7 @@ def page(title: str, needs_data: bool = True) -> Filters | None:
         st.stop()
     if current is not None and needs_data:
         prepare_figures(current.snapshot)
-    return current
+    return replace(current, page=page_id) if current is not None else None
 
 
 def focus_on(anchor: str, once_for: str) -> None:
@@ -167,14 +199,20 @@ def unique_labels(ids, names) -> dict[str, str]:
     return {i: (f"{n} ({i})" if counts[n] > 1 else n) for i, n in pairs.items()}
 
 
-def sidebar() -> Filters | None:
-    """Draw the shared filters, bound to the URL so a copied link reproduces the view."""
+def sidebar(viewer: User) -> Filters | None:
+    """Draw the shared filters, bound to the URL so a copied link reproduces the view.
+
+    Only the teams and services the viewer may see are offered; a link naming any other is refused in words
+    (and logged), never silently widened. Members see the whole authority only: a team's figures, beside the
+    authority's, would let small numbers be worked out by difference.
+    """
     st.session_state[FILTERS_KEY] = None  # until drawn: a sidebar that fails must not leave the last run's filters
     root = str(data_root())
     usable = [s for s in snapshot_list(root) if s.usable]
     if not usable:
         return None
     by_id = {s.id: s for s in usable}
+    refusal_notice = st.container()  # in the page, above everything: where a refused link is explained
     with st.sidebar:
         st.header("Filters")
         # Bound widgets put the option's label in the URL, so labels are kept short and stable.
@@ -201,23 +239,62 @@ def sidebar() -> Filters | None:
             period = preset_period(preset, snapshot.as_at)
         st.caption(f"Period: {period}")
 
-        teams = team_table(root, snapshot.id, fingerprint_of(snapshot))
-        services = unique_labels(teams["service_id"], teams["service_name"])
-        service = st.selectbox("Service", [ALL, *services], key="service", bind="query-params",
-                               format_func=lambda s: "All services" if s == ALL else services.get(s, s))
-        in_service = teams if service == ALL else teams[teams["service_id"] == service]
-        names = unique_labels(in_service["team_id"], in_service["team_name"])
-        team = st.selectbox("Team", [ALL, *names], key="team", bind="query-params",
-                            format_func=lambda t: "All teams" if t == ALL else names.get(t, t))
+        every_team = team_table(root, snapshot.id, fingerprint_of(snapshot))
+        allowed = viewer.scope(every_team)
+        teams = every_team if allowed.teams is None else every_team[every_team["team_id"].isin(allowed.teams)]
+        with refusal_notice:
+            refuse_outside(viewer, every_team, teams)
+        if viewer.role.aggregates_only:
+            st.caption("Figures for the whole authority: members see no team breakdown, and counts of 1 to 5 "
+                       "are shown as 'c'.")
+            service, team, in_service = ALL, ALL, teams
+        else:
+            services = unique_labels(teams["service_id"], teams["service_name"])
+            service = st.selectbox("Service", [ALL, *services], key="service", bind="query-params",
+                                   format_func=lambda s: ("All services" if allowed.teams is None
+                                                          else "All your services") if s == ALL
+                                   else services.get(s, s))
+            in_service = teams if service == ALL else teams[teams["service_id"] == service]
+            names = unique_labels(in_service["team_id"], in_service["team_name"])
+            team = st.selectbox("Team", [ALL, *names], key="team", bind="query-params",
+                                format_func=lambda t: ("All teams" if allowed.teams is None else "All your teams")
+                                if t == ALL else names.get(t, t))
     if team != ALL:
         scope = Scope((team,))
-    elif service != ALL:
+    elif service != ALL or allowed.teams is not None:
         scope = Scope(tuple(in_service["team_id"]))
     else:
         scope = Scope()
-    filters = Filters(snapshot, period, service, team, teams, scope)
+    filters = Filters(snapshot, period, service, team, every_team, scope, viewer)
     st.session_state[FILTERS_KEY] = filters
     return filters
+
+
+def refuse_outside(viewer: User, every_team: pd.DataFrame, allowed: pd.DataFrame) -> None:
+    """A link naming a team or service outside the viewer's scope: said in words, logged, and nothing drawn.
+
+    The URL holds a bound widget's label (a name, or 'name (id)' where two share a name) or, typed by hand, an id.
+    """
+    def known(frame: pd.DataFrame, id_column: str, name_column: str) -> set[str]:
+        labels = unique_labels(frame[id_column], frame[name_column])
+        return set(frame[id_column]) | set(frame[name_column]) | set(labels.values())
+
+    for key, id_column, name_column in (("team", "team_id", "team_name"), ("service", "service_id", "service_name")):
+        wanted = st.query_params.get(key)
+        if not wanted:
+            continue
+        anywhere = known(every_team, id_column, name_column)
+        if wanted in anywhere - known(allowed, id_column, name_column) or (
+                viewer.role.aggregates_only and wanted in anywhere):
+            what = "team" if key == "team" else "service"
+            door.log_event("refused", f"{what} outside the user's scope", {key: wanted})
+            st.error(f"The {what} '{wanted}' named in this link is outside what you may see as "
+                     f"{viewer.label}. Nothing is shown for it. Choose from your own teams, or ask "
+                     f"{door.contact()} if you need to see it.", icon=":material/block:")
+            if st.button("Show what I may see instead", key="clear_refused"):
+                st.query_params.pop(key, None)
+                st.rerun()
+            st.stop()
 
 
 def filters() -> Filters | None:

@@ -15,6 +15,7 @@ from ..periods import Period, add_months, last_complete_month_end, months
 from ..revisions import revised_figures
 from .data import (cache_key, fingerprint_of, latest_published, previous_snapshot, root_settings, settings, snapshot_db,
                    year_label)
+from . import door
 from .frame import Filters
 from .widgets import chart_or_table, guarded, help_words, link_to_indicator, spec_chart, table, url_choice
 
@@ -43,8 +44,12 @@ def overview_as_at(filters: Filters) -> dt.date:
 
 
 def headline_figures(filters: Filters, ids: list[str]) -> dict:
+    """The headlines for the filters; for a wider audience (members) with small numbers suppressed."""
     ids = tuple(i for i in ids if i in indicators.REGISTRY)
-    return _headlines(*cache_key(filters), ids, overview_as_at(filters), filters.scope.teams)
+    figures = _headlines(*cache_key(filters), ids, overview_as_at(filters), filters.scope.teams)
+    if filters.aggregates_only:
+        return {i: report.suppressed(h) for i, h in figures.items()}
+    return figures
 
 
 def spc_words(h) -> str:
@@ -115,13 +120,18 @@ def sparkline_spec(month_ends: tuple, values: tuple, unit_label: str) -> dict:
     return sparkline(pd.DataFrame({"to": list(month_ends), "value": list(values)}), unit_label).to_dict()
 
 
-def overview_tile(h, as_tables: bool = False) -> None:
+def overview_tile(h, as_tables: bool = False, linked: bool = True) -> None:
     """One headline: value with period and n, change on a year earlier, sparkline, SPC, target, benchmarks, link."""
     indicator = h.indicator
     with st.container(border=True):
         if h.unavailable:
             st.metric(indicator.title, "unavailable", help=help_words(indicator))
             st.caption(h.unavailable)
+            return
+        if "value" in h.suppressed:
+            st.metric(indicator.title, report.SUPPRESSED, help=help_words(indicator))
+            st.caption(f"{narrative.period_words(h.basis, h.period)} · suppressed: it rests on a count of 1 to 5, "
+                       "which is not shown to a wider audience")
             return
         delta = None
         if h.value is not None and h.previous_value is not None:
@@ -163,7 +173,8 @@ def overview_tile(h, as_tables: bool = False) -> None:
             facts.append(f"({narrative.year_label(b)})")
         if facts:
             st.caption(" · ".join(facts))
-        link_to_indicator(indicator.id, label=f"Open in {indicators.AREAS[indicator.area]}")
+        if linked:  # a wider audience has no area pages to open
+            link_to_indicator(indicator.id, label=f"Open in {indicators.AREAS[indicator.area]}")
 
 
 def overview_tiles(filters: Filters, groups: dict[str, list[str]], per_row: int = 3) -> None:
@@ -181,7 +192,7 @@ def overview_tiles(filters: Filters, groups: dict[str, list[str]], per_row: int 
             for start in range(0, len(shown), per_row):
                 for column, h in zip(st.columns(per_row), shown[start:start + per_row]):
                     with column:
-                        overview_tile(h, as_tables)
+                        overview_tile(h, as_tables, linked=not filters.aggregates_only)
 
 
 def spc_explorer(filters: Filters, ids: list[str]) -> None:
@@ -223,7 +234,8 @@ def benchmark_explorer(filters: Filters, ids: list[str]) -> None:
             st.write("No comparable published figure.")
             return
         latest = latest_published(chosen, filters.as_at)
-        st.markdown(f"**Ours now**: {narrative.format_value(indicator, h.value)} "
+        ours = report.SUPPRESSED if "value" in h.suppressed else narrative.format_value(indicator, h.value)
+        st.markdown(f"**Ours now**: {ours} "
                     f"({narrative.period_words(h.basis, h.period)}, computed from the snapshot)."
                     + (f" {benchmarks.COMPARABLE[chosen].note}" if benchmarks.COMPARABLE[chosen].note else ""))
         shown = published.drop(columns=[c for c in ("note", "measure") if c in published.columns]).round(1)
@@ -272,12 +284,17 @@ def highlight_report(filters: Filters) -> None:
                     st.markdown(f"- {item.sentence}")
         stamp = f"{settings().name.lower()}_highlight_report_{as_at:%Y%m%d}"
         left, right = st.columns(2)
+        logged = {"what": "the board's highlight report", "filters": filters.for_log(), "page": filters.page}
         with left:
             st.download_button("Download the report (HTML)", lambda: report.to_html(built), file_name=f"{stamp}.html",
-                               mime="text/html", icon=":material/download:", key="report_html")
+                               mime="text/html", icon=":material/download:", key="report_html",
+                               on_click=lambda: door.log_event("exported", **{**logged, "what": logged["what"]
+                                                                               + " (HTML)"}))
         with right:
             st.download_button("Download the report (PDF)", lambda: report.to_pdf(built), file_name=f"{stamp}.pdf",
-                               mime="application/pdf", icon=":material/picture_as_pdf:", key="report_pdf")
+                               mime="application/pdf", icon=":material/picture_as_pdf:", key="report_pdf",
+                               on_click=lambda: door.log_event("exported", **{**logged, "what": logged["what"]
+                                                                               + " (PDF)"}))
 
 
 @st.cache_data(show_spinner="Comparing with the previous snapshot…", max_entries=20)

@@ -11,7 +11,8 @@ from ..compute import Scope
 from ..periods import months
 from .data import cache_key, indicator_frame, registered, settings, snapshot_db
 from .frame import ALL, Filters
-from .widgets import (chart_or_table, children_table, definition_popover, guarded, headline, table, url_choice,
+from .widgets import (chart_or_table, child_rows, children_table, definition_popover, guarded, headline, lists_allowed,
+                      table, url_choice,
                       url_number)
 
 GOOD_OR_BETTER = "audits_good_or_better_pct"
@@ -231,6 +232,8 @@ def triangulation(filters: Filters) -> None:
 
 def case_sampler(filters: Filters) -> None:
     """A reproducible, team-stratified random sample of open cases not audited in the last 6 months."""
+    if not lists_allowed(filters, "The case sampler"):
+        return
     with guarded("The case sampler"):
         population = _qa(*cache_key(filters), "open_cases", filters.as_at, filters.scope.teams)
         if population is None:
@@ -274,8 +277,9 @@ def case_sampler(filters: Filters) -> None:
                               service=sample["service_id"].map(filters.service_name)).rename(
             columns={"person_id": "child (pseudonymous id)", "worker_id": "worker",
                      "stratum_size": "team's eligible cases", "stratum_sample": "team's sample"})
+        shown, logged = child_rows(filters, shown, f"audit sample drawn with seed {seed}")
         table(shown, f"audit_sample_{filters.as_at:%Y%m%d}_seed{seed}.csv", "sample",
-              name=f"audit sample drawn with seed {seed}", csv_only=("team", "service_id"))
+              name=f"audit sample drawn with seed {seed}", csv_only=("team", "service_id"), logged=logged)
 
 
 def sample_size_calculator(default_population: int) -> None:

@@ -15,6 +15,7 @@ from ..export import safe_csv
 from ..periods import Period, months, rolling_periods, shows_rolling_year
 from ..store import data_root
 from .data import fingerprint_of, indicator_frame, latest_published, records_behind, references, settings, year_label
+from . import door
 from .frame import Filters, focus_on
 
 
@@ -92,10 +93,12 @@ def url_choice(label: str, options: list[str], key: str, default: str, format_fu
     return value
 
 
-def download_csv(frame: pd.DataFrame, filename: str, key: str) -> None:
-    """A CSV download whose cells a spreadsheet cannot run as formulas."""
+def download_csv(frame: pd.DataFrame, filename: str, key: str, logged: dict | None = None) -> None:
+    """A CSV download whose cells a spreadsheet cannot run as formulas; `logged` (door.log_event's arguments,
+    for lists of children or workers) records the download in the access log."""
+    on_click = (lambda: door.log_event("downloaded", **logged)) if logged else "rerun"
     st.download_button("Download CSV", safe_csv(frame), file_name=filename, mime="text/csv",
-                       key=f"csv_{key}", icon=":material/download:")
+                       key=f"csv_{key}", icon=":material/download:", on_click=on_click)
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -108,7 +111,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def table(frame: pd.DataFrame, filename: str, key: str, name: str | None = None,
-          csv_only: tuple[str, ...] = ()) -> None:
+          csv_only: tuple[str, ...] = (), logged: dict | None = None) -> None:
     """A table in words with its CSV download (codes and their words side by side).
 
     `name` (default: from the file name) is what a screen reader announces for the grid; `csv_only`
@@ -118,7 +121,30 @@ def table(frame: pd.DataFrame, filename: str, key: str, name: str | None = None,
     on_screen = frame.drop(columns=list(csv_only), errors="ignore")
     st.dataframe(readable(codes.for_display(on_screen)), hide_index=True, width="stretch",
                  alt=f"Table: {name}, {len(frame):,} row(s)")
-    download_csv(readable(codes.for_csv(frame)), filename, key)
+    download_csv(readable(codes.for_csv(frame)), filename, key, logged)
+
+
+WORKER_COLUMNS = ("worker_id", "worker", "auditor_id", "social_worker")
+
+
+def lists_allowed(filters: Filters, what: str) -> bool:
+    """Whether this viewer may see a list of children here; if not, say so in place of the list."""
+    if filters.lists_children:
+        return True
+    role = filters.viewer.role.title.lower() if filters.viewer else "unknown"
+    st.info(f"{what}: lists of children are not open to your role ({role}). The figures above are.",
+            icon=":material/lock:")
+    return False
+
+
+def child_rows(filters: Filters, frame: pd.DataFrame, what: str) -> tuple[pd.DataFrame, dict]:
+    """A list of children as this viewer may see it (no worker ids unless the role sees workers), logged as
+    viewed once per session and view; returns the rows and the access log's description for its download."""
+    if not filters.shows_workers:
+        frame = frame.drop(columns=[c for c in frame.columns if c in WORKER_COLUMNS])
+    logged = {"what": what, "filters": filters.for_log(), "rows": len(frame), "page": filters.page}
+    door.log_event("viewed", once_per_session=True, **logged)
+    return frame, logged
 
 
 CHILD_COLUMNS = {"person_id": "child (pseudonymous id)", "worker_id": "worker"}
@@ -126,9 +152,15 @@ CHILD_COLUMNS = {"person_id": "child (pseudonymous id)", "worker_id": "worker"}
 
 def children_table(filters: Filters, frame: pd.DataFrame, filename: str, key: str, name: str,
                    columns: dict[str, str] | None = None) -> None:
-    """A list of children for managers: team names for team ids, pseudonymous ids said to be so."""
+    """A list of children for managers: team names for team ids, pseudonymous ids said to be so.
+
+    Only for roles that may list children on this page; the rows come from a query already cut to the scope.
+    """
+    if not lists_allowed(filters, name[:1].upper() + name[1:]):
+        return
+    frame, logged = child_rows(filters, frame, name)
     table(frame.assign(team=frame["team"].map(filters.team_name)).rename(columns={**CHILD_COLUMNS, **(columns or {})}),
-          filename, key, name=name)
+          filename, key, name=name, logged=logged)
 
 
 def _announced(name: str, description) -> str:
@@ -232,7 +264,13 @@ def children_behind(filters: Filters, indicator_id: str, team: str | None, perio
                     limit: int = 500, numerator: int | None = None, key: str | None = None) -> None:
     """The children or events behind a figure: the list a team manager takes to a performance surgery."""
     indicator = indicators.get(indicator_id)
+    if not lists_allowed(filters, f"The records behind {indicator.title}"):
+        return
     with guarded("The list of children"):
+        if team and filters.scope.teams is not None and team not in filters.scope.teams:
+            st.error(f"{filters.team_name(team)} is outside what you may see: no list is shown for it.",
+                     icon=":material/block:")
+            return
         scope = Scope((team,)) if team else filters.scope
         rows = records_behind(str(data_root()), filters.snapshot.id, fingerprint_of(filters.snapshot), indicator_id,
                       period, scope.teams, limit + 1, numerator)
@@ -252,8 +290,9 @@ def children_behind(filters: Filters, indicator_id: str, team: str | None, perio
         st.caption(f"{min(len(rows), limit):,} record(s) for {where}, {period}"
                    + (f"; the first {limit} shown, missed timescales first" if len(rows) > limit else "")
                    + ". Pseudonymous ids only.")
-        table(shown.head(limit), f"{indicator_id}_children.csv", key or f"children_{indicator_id}",
-              name=f"records behind {indicator.title}, {where}")
+        shown, logged = child_rows(filters, shown.head(limit), f"records behind {indicator.title}, {where}")
+        table(shown, f"{indicator_id}_children.csv", key or f"children_{indicator_id}",
+              name=f"records behind {indicator.title}, {where}", logged=logged)
 
 
 def indicators_summary_table(filters: Filters, area: str) -> None:

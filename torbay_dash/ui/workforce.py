@@ -11,6 +11,7 @@ from ..charts import caseload_chart, grow_chart, lines_chart
 from ..compute import Scope
 from ..db import read_sql
 from ..periods import Period, add_months, months
+from . import door
 from .data import cache_key, indicator_frame, records_behind, registered, settings, snapshot_db
 from .frame import ALL, Filters
 from .widgets import as_at_period, chart_or_table, guarded, table
@@ -106,13 +107,18 @@ def caseloads(filters: Filters) -> None:
             st.write("No social worker holding cases at this date.")
             return
         workers = snapshot_db(*cache_key(filters)).query(read_sql("workforce/caseload_workers"),
-                                                 {"threshold": threshold, "named": filters.team != ALL},
+                                                 {"threshold": threshold,
+                                                  "named": filters.team != ALL and filters.shows_workers},
                                                  frames={"rows": rows})
         workers = workers.assign(team_name=workers["team"].map(filters.team_name))
         above = workers[workers["above"] == "above threshold"]
         st.caption(f"At {filters.as_at:%d %B %Y}: {len(workers)} social workers hold cases; {len(above)} hold more "
                    f"than {threshold:g} per FTE (the local threshold). "
-                   + ("Names are shown on a team's own view." if filters.team == ALL else ""))
+                   + ("Names are shown on a team's own view." if filters.team == ALL and filters.shows_workers
+                      else "" if filters.shows_workers else "Workers are not named for your role."))
+        if filters.team != ALL and filters.shows_workers:
+            door.log_event("viewed", what="social workers' caseloads", filters=filters.for_log(), rows=len(workers),
+                           page=filters.page, once_per_session=True)
         chart_or_table(caseload_chart(workers, threshold), workers.drop(columns=["team"]),
                        "cases per FTE for each social worker", "caseloads.csv", "caseloads")
         if not above.empty:
