@@ -29,10 +29,13 @@ try:
 except Exception as exc:  # fail closed: a door that breaks lets nobody in
     door.closed("The dashboard could not check who you are",
                 f"{type(exc).__name__}: {exc}. No data is shown until this is put right.")
+# A page the role may not open is left out of the menu but still known, so a link to it says why (frame.page)
+# rather than landing on the Overview unexplained.
 pages = st.navigation([
     st.Page(path, title=title, icon=icon, default=page_id == "overview",
+            visibility="visible" if door.may_open(viewer, page_id) else "hidden",
             **({"url_path": url} if url else {}))
-    for page_id, path, url, title, icon in PAGES if door.may_open(viewer, page_id)])
+    for page_id, path, url, title, icon in PAGES])
 
 # The last guard: whatever breaks the frame is said in one plain sentence and the page still runs (with no
 # filters, so its empty state, if the sidebar did not finish). Only the frame is guarded: a page's own

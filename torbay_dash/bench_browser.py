@@ -123,15 +123,19 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data_root: Path, log_path: Path):
-    """The app on a data root, served on loopback, at its base URL until the block ends."""
-    port = _free_port()
+def running_app(data_root: Path, log_path: Path, extra_args: tuple[str, ...] = (), port: int | None = None):
+    """The app on a data root, served on loopback, at its base URL until the block ends.
+
+    `extra_args` go to `streamlit run` after the defaults (e.g. `--secrets.files=...`); `port` is for a caller
+    that must know it beforehand (sign-in's redirect_uri names it), otherwise a free one is chosen.
+    """
+    port = _free_port() if port is None else port
     env = {**os.environ, "TORBAY_DASH_DATA": str(data_root)}
     # the log goes to a file: a pipe nobody reads fills up and stalls the server
     with open(log_path, "wb") as log:
         server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                                    "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-                                   "--browser.gatherUsageStats=false"],
+                                   "--browser.gatherUsageStats=false", *extra_args],
                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

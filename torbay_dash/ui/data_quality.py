@@ -295,9 +295,12 @@ def rule_failures(snapshot: Snapshot) -> None:
                 own = examples_frame([failure]).dropna(axis="columns", how="all")
                 with st.expander(f"{failure.rule} in {failure.table}: {failure.n_rows:,} row(s), "
                                  f"{len(own)} shown"):
+                    what = f"example rows failing {failure.rule} in {failure.table}, snapshot {snapshot.id}"
+                    logged = {"what": what, "filters": {"snapshot": snapshot.id}, "rows": len(own),
+                              "page": "data_quality"}
+                    door.log_event("viewed", once_per_session=True, **logged)
                     table(own, f"rule_examples_{snapshot.id}_{failure.rule}_{failure.table}.csv",
-                          f"dq_rule_examples_{n}",
-                          name=f"example rows failing {failure.rule} in {failure.table}, snapshot {snapshot.id}")
+                          f"dq_rule_examples_{n}", name=what, logged=logged)
 
 
 def rules_trend_frame(snapshots: list[Snapshot], progress=None) -> pd.DataFrame:
@@ -400,8 +403,11 @@ def _list(frame: pd.DataFrame, what: str, filename: str, key: str, csv_frame: pd
         st.caption(f"The first {SHOWN_LIMIT:,} of {len(frame):,} rows are shown; the download has them all.")
     st.dataframe(shown.rename(columns=lambda c: str(c).replace("_", " ")), hide_index=True, width="stretch",
                  alt=f"Table: {what}, {len(shown):,} row(s)")
+    # records of children, for analysts: their viewing and download go to the access log
+    logged = {"what": what, "filters": {"list": filename}, "rows": len(shown), "page": "data_quality"}
+    door.log_event("viewed", once_per_session=True, **logged)
     download_csv((csv_frame if csv_frame is not None else frame).rename(columns=lambda c: str(c).replace("_", " ")),
-                 filename, key)
+                 filename, key, {**logged, "rows": len(frame)})
 
 
 def reconciliation(snapshot: Snapshot) -> None:

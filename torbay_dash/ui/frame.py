@@ -107,7 +107,8 @@ def page(title: str, page_id: str, needs_data: bool = True) -> Filters | None:
     st.title(title)
     who = door.viewer()
     if who is None or not door.may_open(who, page_id):
-        st.error("This page is not open to your role." if who else "No data is shown: who you are was not checked.",
+        st.error(f"This page is not open to your role ({who.role.title.lower()}: {who.role.sees}). Ask "
+                 f"{door.contact()} if you need it." if who else "No data is shown: who you are was not checked.",
                  icon=":material/lock:")
         st.stop()
     if la is None and needs_data:  # no settings could be loaded at all: the header says why

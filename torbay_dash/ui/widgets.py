@@ -245,6 +245,12 @@ def team_choice(filters: Filters, key: str, clicked: str | None) -> str | None:
     in_scope = filters.teams if filters.scope.teams is None else \
         filters.teams[filters.teams["team_id"].isin(filters.scope.teams)]
     options = ["all", *in_scope.sort_values("team_name")["team_id"]]
+    wanted = st.query_params.get(key)
+    if wanted and wanted not in options and wanted in set(filters.teams["team_id"]):
+        door.log_event("refused", "team outside the user's scope", {key: wanted}, page=filters.page)
+        st.error(f"{filters.team_name(wanted)}, named in this link, is outside what you may see: no list is shown "
+                 "for it. Showing your own teams' instead.", icon=":material/block:")
+        st.query_params.pop(key, None)
     last_click = f"_clicked_{key}"
     if clicked and clicked in options and clicked != st.session_state.get(last_click):
         st.session_state[last_click] = clicked
