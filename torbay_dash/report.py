@@ -244,7 +244,7 @@ def build(db: SnapshotDB, settings: LocalAuthority, as_at: dt.date | None = None
     figures = headlines(db, settings, ids, as_at, teams, targets=extra_targets) if ids else {}
     sections = [Section(p, [_indicator_section(figures[i], p, as_at) for i in p.indicators]) for p in priorities]
     if not filters_text:
-        filters_text = f"teams: {', '.join(teams)}" if teams else "all teams"
+        filters_text = f"teams: {', '.join(teams)}" if teams is not None else "all teams"
     manifest = snapshot.manifest or {}
     source = "synthetic demo data" if snapshot.synthetic else str(manifest.get("source") or "case management system extract")
     start = (as_at.replace(day=1) - pd.DateOffset(months=11)).date()

@@ -29,6 +29,6 @@ SELECT
     count(t.miss_table_id) FILTER (WHERE t.miss_missing_rhi_accepted = 'Y')        AS return_interviews_accepted
 FROM periods AS p
 LEFT JOIN teamed AS t
-  ON t.period_from = p.period_from AND coalesce(list_contains(CAST($teams AS VARCHAR[]), t.team), true)
+  ON t.period_from = p.period_from AND ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), t.team), false))
 GROUP BY ALL
 ORDER BY ALL

@@ -40,6 +40,6 @@ SELECT
     END AS placement,
     count(*) AS children
 FROM teamed
-WHERE coalesce(list_contains(CAST($teams AS VARCHAR[]), team), true)
+WHERE ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), team), false))
 GROUP BY ALL
 ORDER BY ALL

@@ -4,7 +4,7 @@ WITH actions AS (
     SELECT x.*, a.team_id
     FROM qa_actions AS x
     LEFT JOIN qa_audits AS a USING (audit_id)
-    WHERE coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), true)
+    WHERE ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), false))
 )
 SELECT
     p.period_from, p.period_to,

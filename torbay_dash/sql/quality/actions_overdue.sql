@@ -15,5 +15,5 @@ FROM qa_actions AS x
 LEFT JOIN qa_audits AS a USING (audit_id)
 WHERE x.due_date < $as_at
   AND (x.completed_date IS NULL OR x.completed_date > $as_at)
-  AND coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), true)
+  AND ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), false))
 ORDER BY days_overdue DESC, x.action_id

@@ -11,6 +11,6 @@ CROSS JOIN types AS t
 LEFT JOIN qa_audits AS a
   ON a.audit_date BETWEEN p.period_from AND p.period_to
  AND a.audit_type = t.audit_type
- AND coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), true)
+ AND ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), false))
 GROUP BY ALL
 ORDER BY p.period_from, t.audit_type

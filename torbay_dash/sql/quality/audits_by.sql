@@ -8,7 +8,7 @@ WITH audits AS (
         coalesce(a.moderated_grade, a.grade)                    AS final_grade
     FROM qa_audits AS a
     WHERE a.audit_date BETWEEN $from AND $to
-      AND coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), true)
+      AND ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), false))
 )
 SELECT
     CASE WHEN $by = 'team' THEN team ELSE auditor_id END                        AS who,

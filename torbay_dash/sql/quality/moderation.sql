@@ -9,7 +9,7 @@ WITH ranked AS (
     WHERE a.audit_type = 'case'
       AND a.audit_date BETWEEN $from AND $to
       AND a.grade IS NOT NULL AND a.moderated_grade IS NOT NULL
-      AND coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), true)
+      AND ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), false))
 )
 SELECT
     grade, moderated_grade,

@@ -50,5 +50,5 @@ SELECT
 FROM teamed AS t
 LEFT JOIN last_audit AS l USING (person_id)
 LEFT JOIN services AS s USING (team)
-WHERE coalesce(list_contains(CAST($teams AS VARCHAR[]), t.team), true)
+WHERE ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), t.team), false))
 ORDER BY t.person_id

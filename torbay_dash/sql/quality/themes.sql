@@ -9,6 +9,6 @@ SELECT
     count(*) FILTER (WHERE a.child_voice_evident = 'N')                            AS child_voice_not_evident
 FROM periods AS p
 JOIN qa_audits AS a ON a.audit_date BETWEEN p.period_from AND p.period_to
-WHERE coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), true)
+WHERE ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), a.team_id), false))
 GROUP BY ALL
 ORDER BY p.period_from, a.audit_type, audits DESC, theme

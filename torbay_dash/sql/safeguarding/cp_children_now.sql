@@ -43,5 +43,5 @@ SELECT
         AND coalesce(wd(v.last_seen_visit, CAST($as_at AS DATE)) > $standard, true) AS visit_overdue
 FROM teamed AS t
 LEFT JOIN last_seen AS v USING (person_id)
-WHERE coalesce(list_contains(CAST($teams AS VARCHAR[]), t.team), true)
+WHERE ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), t.team), false))
 ORDER BY team, person_id

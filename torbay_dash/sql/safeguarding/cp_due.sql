@@ -19,15 +19,21 @@ windowed AS (
     FROM due AS d
     WHERE wd(CAST($as_at AS DATE), d.due_date) <= $window
       AND d.due_date > CAST($as_at AS DATE) - INTERVAL 6 MONTH  -- long-lost records are data quality, not reminders
+),
+-- the child's team is their latest open allocation, chosen before the scope is applied: a scope that
+-- filtered first would hand a child with two open allocations to the older team as well
+latest AS (
+    SELECT w.*, coalesce(a.team, 'UNALLOCATED') AS team, a.worker_id
+    FROM windowed AS w
+    LEFT JOIN allocations AS a
+      ON a.person_id = w.person_id AND a.start_date <= $as_at AND (a.end_date IS NULL OR a.end_date > $as_at)
+    QUALIFY row_number() OVER (PARTITION BY w.meeting, w.person_id, w.plan_or_enquiry_id, w.due_date
+                               ORDER BY a.start_date DESC NULLS LAST, a.involvement_number DESC NULLS LAST) = 1
 )
 SELECT
-    w.meeting, w.person_id, w.plan_or_enquiry_id, w.due_date, w.working_days_until_due,
-    CASE WHEN w.due_date < CAST($as_at AS DATE) THEN 'overdue' ELSE 'due' END AS status,
-    coalesce(a.team, 'UNALLOCATED') AS team, a.worker_id
-FROM windowed AS w
-LEFT JOIN allocations AS a
-  ON a.person_id = w.person_id AND a.start_date <= $as_at AND (a.end_date IS NULL OR a.end_date > $as_at)
-WHERE coalesce(list_contains(CAST($teams AS VARCHAR[]), coalesce(a.team, 'UNALLOCATED')), true)
-QUALIFY row_number() OVER (PARTITION BY w.meeting, w.person_id, w.plan_or_enquiry_id, w.due_date
-                           ORDER BY a.start_date DESC NULLS LAST, a.involvement_number DESC NULLS LAST) = 1
-ORDER BY w.due_date, w.person_id
+    meeting, person_id, plan_or_enquiry_id, due_date, working_days_until_due,
+    CASE WHEN due_date < CAST($as_at AS DATE) THEN 'overdue' ELSE 'due' END AS status,
+    team, worker_id
+FROM latest
+WHERE ($teams IS NULL OR list_contains(CAST($teams AS VARCHAR[]), team))
+ORDER BY due_date, person_id

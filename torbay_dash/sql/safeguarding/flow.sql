@@ -34,6 +34,6 @@ SELECT steps.step, steps.stage, count(s.team) AS n
 FROM (VALUES (1, 'Contacts'), (2, 'Referrals'), (3, 'Assessments completed'), (4, 'S47 enquiries'),
              (5, 'Initial CP conferences'), (6, 'CP plans started')) AS steps(step, stage)
 LEFT JOIN stages AS s
-  ON s.step = steps.step AND coalesce(list_contains(CAST($teams AS VARCHAR[]), s.team), true)
+  ON s.step = steps.step AND ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), s.team), false))
 GROUP BY ALL
 ORDER BY steps.step

@@ -9,6 +9,6 @@ LEFT JOIN hr_posts AS h
   ON h.is_social_worker_post = 'Y'
  AND h.start_date <= p.period_to
  AND (h.end_date IS NULL OR h.end_date > p.period_to)
- AND coalesce(list_contains(CAST($teams AS VARCHAR[]), h.team_id), true)
+ AND ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), h.team_id), false))
 GROUP BY ALL
 ORDER BY ALL

@@ -8,7 +8,7 @@ WITH spells AS (
         staff_id, team_id, employment_type, start_date, end_date,
         is_asye, is_international_recruit, converted_from_agency
     FROM hr_staff
-    WHERE coalesce(list_contains(CAST($teams AS VARCHAR[]), team_id), true)
+    WHERE ($teams IS NULL OR coalesce(list_contains(CAST($teams AS VARCHAR[]), team_id), false))
 ),
 groups AS (
     SELECT 'Newly qualified (ASYE)' AS route, person, min(start_date) AS started
