@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from signing import as_analyst
 from snapshots import publish, small_service
-from test_app import PAGES, app
+from test_app import APP, PAGES
 from torbay_dash.frames import contract_frame
 from torbay_dash.settings import load_settings
 from torbay_dash.store import DataError, Store
@@ -30,6 +31,12 @@ def root(service_root, tmp_path, use_data_root) -> Path:
     copy = tmp_path / "data"
     shutil.copytree(service_root, copy, symlinks=True)
     return use_data_root(copy)
+
+
+def app() -> AppTest:
+    """The app signed in as an analyst: a damaged manifest, or an extract published as real, is not known to be
+    synthetic, and demo mode refuses to show it (tests/test_sign_in.py)."""
+    return as_analyst(AppTest.from_file(APP, default_timeout=120), Path(os.environ["TORBAY_DASH_DATA"])).run()
 
 
 # What the app computes from a snapshot and caches beside it, whichever page opens it first: not the snapshot.

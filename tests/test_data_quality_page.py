@@ -6,6 +6,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from signing import as_analyst
 from snapshots import publish, small_service
 from torbay_dash import ingest, rules
 from torbay_dash.frames import contract_frame
@@ -25,8 +26,9 @@ def fresh_caches():
 
 
 def open_page(root, use_data_root) -> AppTest:
+    """The page, signed in as an analyst: its uploads publish real extracts, where demo mode is refused."""
     use_data_root(root)
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = as_analyst(AppTest.from_file(APP, default_timeout=120), Path(root)).run()
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -145,6 +145,7 @@ def test_after_a_new_snapshot_is_published_the_overview_shows_its_figures(tmp_ro
     """The screens open on the newest snapshot's store (built on first open) and its figures, not the last one's."""
     from streamlit.testing.v1 import AppTest
 
+    from signing import as_analyst
     from snapshots import publish, small_service
     from torbay_dash.ui.data import snapshot_list
 
@@ -152,7 +153,7 @@ def test_after_a_new_snapshot_is_published_the_overview_shows_its_figures(tmp_ro
     tables = small_service()
     publish(tmp_root, "2021-06-30", tables)
     app = str(Path(__file__).resolve().parents[1] / "app.py")
-    at = AppTest.from_file(app, default_timeout=120).run()
+    at = as_analyst(AppTest.from_file(app, default_timeout=120), tmp_root).run()  # real extracts: signed in
     assert not at.exception, [e.value for e in at.exception]
     assert {m.label: m.value for m in at.metric}["Children looked after"] == "5"  # at the end of June 2021
     # July: three more children come into care
@@ -162,7 +163,7 @@ def test_after_a_new_snapshot_is_published_the_overview_shows_its_figures(tmp_ro
         for i in range(6, 9)]
     july = publish(tmp_root, "2021-07-31", tables)
     snapshot_list.clear()  # what the list's one-minute cache does by itself on a server
-    at = AppTest.from_file(app, default_timeout=120).run()
+    at = as_analyst(AppTest.from_file(app, default_timeout=120), tmp_root).run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("data as at **31 July 2021**" in c.value for c in at.caption)
     assert {m.label: m.value for m in at.metric}["Children looked after"] == "8"

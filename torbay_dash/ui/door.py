@@ -123,8 +123,9 @@ def demo_visitor(root: str, rules: AccessPolicy) -> User:
         teams = team_table(root, latest.id, fingerprint_of(latest))
     with st.sidebar:
         st.header("View as")
-        role_id = st.selectbox("Role", list(ROLES), key="view_as", bind="query-params",
-                               format_func=lambda r: ROLES[r].short,
+        # the demo opens as the analyst, who sees every page; the other roles show what each would be denied
+        role_id = st.selectbox("Role", list(ROLES), index=list(ROLES).index("analyst"), key="view_as",
+                               bind="query-params", format_func=lambda r: ROLES[r].short,
                                help="Demo mode: see what each role would see. With real data, the role comes "
                                     "from the signed-in person's entry in access.toml.")
         chosen_teams: tuple[str, ...] = ()
