@@ -228,3 +228,22 @@ def test_suppression_for_a_wider_audience_removes_small_counts_and_what_rests_on
     assert shown.previous_value == 90.0  # 45 of 50 rests on no small count
     assert shown.series["value"].isna().tolist() == [True, False]  # 3 of 50: the share rests on 3
     assert report.suppressed(dataclasses.replace(h, numerator=0, denominator=40, value=0.0)).suppressed == ()
+
+
+def test_an_account_with_no_email_claim_is_known_by_its_sign_in_name(root, use_data_root):
+    """Entra ID gives some accounts only preferred_username (their UPN)."""
+    use_data_root(root)
+    at = signed_in(AppTest.from_file(APP, default_timeout=120), None)
+    at.user = {"is_logged_in": True, "preferred_username": MANAGER}
+    at.run()
+    assert not at.exception and at.title[0].value == "Overview"
+    assert at.selectbox(key="team").options == ["All your teams", "Assessment team"]
+
+
+def test_a_page_not_open_to_the_role_is_refused_and_logged(root, use_data_root):
+    at = app(root, use_data_root, MANAGER, "views/data_quality.py")
+    assert "This page is not open to your role (team manager" in at.error[0].value
+    assert not len(at.dataframe) and not at.get("file_uploader")
+    logged = access_log.read(root)
+    assert logged.iloc[0][["user", "action", "what", "page"]].tolist() == [
+        MANAGER, "refused", "the Data quality page", "data_quality"]

@@ -80,7 +80,8 @@ def signed_in_user(rules: AccessPolicy) -> User:
         if st.button("Sign in", type="primary", icon=":material/login:", key="sign_in"):
             st.login()
         st.stop()
-    email = st.user.get("email")
+    # Entra ID gives some accounts no email claim: their sign-in name (UPN) is then the address they use
+    email = st.user.get("email") or st.user.get("preferred_username")
     user = rules.user(email)
     if user is None:
         st.title("No access yet")

@@ -106,6 +106,8 @@ def page(title: str, page_id: str, needs_data: bool = True) -> Filters | None:
         forget_landing()  # the next link naming an indicator lands on it again
     st.title(title)
     who = door.viewer()
+    if who is not None and not door.may_open(who, page_id):
+        door.log_event("refused", f"the {title} page", {}, page=page_id, once_per_session=True)
     if who is None or not door.may_open(who, page_id):
         st.error(f"This page is not open to your role ({who.role.title.lower()}: {who.role.sees}). Ask "
                  f"{door.contact()} if you need it." if who else "No data is shown: who you are was not checked.",
