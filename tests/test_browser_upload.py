@@ -2,8 +2,9 @@
 
 The app runs on its own small data root (one snapshot, 31 July 2021), so the shared demo root is never
 changed. The upload makes it a root of real extracts, where demo mode is refused, so the analyst signs in
-through the OpenID Connect provider on loopback (tests/oidc_provider.py), as in test_browser_sign_in. An SSD extract for 31 August 2021 is uploaded as CSV files, one per table (ssd_person with a
-forename column, which ingest must drop, and a column outside the contract, which it ignores).
+through the OpenID Connect provider on loopback (tests/oidc_provider.py), as in test_browser_sign_in.
+An SSD extract for 31 August 2021 is uploaded as CSV files, one per table (ssd_person with a forename
+column, which ingest must drop, and a column outside the contract, which it ignores).
 
 Skipped where Chromium is absent, except in CI (CI=true), where a missing browser fails.
 """
