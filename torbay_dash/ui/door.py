@@ -167,7 +167,8 @@ def log_event(action: str, what: str, filters: dict, rows: int | None = None, pa
     shown = {k: (v if isinstance(v, (int, float, bool)) or v is None else str(v)) for k, v in filters.items()}
     if once_per_session:
         seen = st.session_state.setdefault(LOGGED_KEY, set())
-        key = (action, what, page, tuple(sorted(shown.items())), rows)
+        key = (user.email if user else None, user.role.id if user else None, action, what, page,
+               tuple(sorted(shown.items())), rows)
         if key in seen:
             return
     access_log.record(data_root(), user=user.email if user else "not signed in",
