@@ -197,7 +197,7 @@ def test_team_manager_lists_only_their_teams_children(browser, app, issuer):
 
 def test_member_sees_no_child_id_on_any_page(browser, app, issuer):
     with signed_in(browser, app, issuer, MEMBER) as page:
-        # every page, the analysts' access log too; a page not open to members opens the Overview instead
+        # every page, the analysts' access log too; a page not open to members says so and shows nothing
         for path, title in {**PAGES, "access-log": "Access log"}.items():
             open_page(page, f"{app}/{path}")
             no_error_box(page)

@@ -120,12 +120,7 @@ def load(root: str | Path) -> AccessPolicy:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise AccessError(f"{path} cannot be read: {exc}") from None
     section = raw.get("access", {})
-    if not isinstance(section, dict):
-        raise AccessError(f"{path}: [access] must be a table")
-    unknown = set(section) - ACCESS_KEYS
-    if unknown:
-        raise AccessError(f"{path}: [access] has unknown setting(s) {', '.join(sorted(unknown))}; "
-                          f"known: {', '.join(sorted(ACCESS_KEYS))}")
+    _only_known(f"{path}: [access]", section, ACCESS_KEYS, "setting")
     sign_in = section.get("sign_in", OIDC)
     if sign_in not in (OIDC, DEMO):
         raise AccessError(f"{path}: [access] sign_in is {sign_in!r}; it must be 'oidc' or 'demo'")
@@ -152,12 +147,7 @@ def load(root: str | Path) -> AccessPolicy:
 
 def _user(path: Path, number: int, entry) -> User:
     where = f"{path}: [[users]] entry {number}"
-    if not isinstance(entry, dict):
-        raise AccessError(f"{where} is not a table")
-    unknown = set(entry) - USER_KEYS
-    if unknown:
-        raise AccessError(f"{where} has unknown key(s) {', '.join(sorted(unknown))}; known: "
-                          f"{', '.join(sorted(USER_KEYS))}")
+    _only_known(where, entry, USER_KEYS, "key")
     email = entry.get("email")
     if not isinstance(email, str) or "@" not in email:
         raise AccessError(f"{where} needs an email address")
@@ -177,6 +167,17 @@ def _user(path: Path, number: int, entry) -> User:
     if not isinstance(name, str):
         raise AccessError(f"{where}: name must be text")
     return User(email.strip().lower(), role, teams, services, name.strip())
+
+
+def _only_known(where: str, table, known: set[str], what: str) -> None:
+    """A table with only the keys this file may hold: a misspelt key (`team` for `teams`) is an error, not
+    silently ignored, since ignoring it could widen or narrow what someone sees."""
+    if not isinstance(table, dict):
+        raise AccessError(f"{where} is not a table")
+    unknown = set(table) - known
+    if unknown:
+        raise AccessError(f"{where} has unknown {what}(s) {', '.join(sorted(unknown))}; known: "
+                          f"{', '.join(sorted(known))}")
 
 
 def _ids(where: str, entry: dict, key: str) -> tuple[str, ...]:
