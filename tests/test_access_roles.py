@@ -94,15 +94,18 @@ def tables(at: AppTest) -> list[pd.DataFrame]:
     return [node.value for kind, node in elements(at) if kind == "dataframe"]
 
 
-def check_page(at: AppTest, page: str, role: str, allowed: set[str] | None, out_of_scope_names: set[str]) -> None:
+def check_page(at: AppTest, page: str, role: str, allowed: set[str] | None, out_of_scope_names: set[str]) -> int:
+    """Check one page as drawn for the viewer; returns how many lists of children it showed."""
     assert not at.exception, [e.value for e in at.exception]
     role_rules = access.ROLES[role]
+    lists = 0
     for frame in tables(at):
         text = frame.astype(str)
         has_child = text.apply(lambda column: column.str.contains(CHILD_ID)).to_numpy().any()
         has_worker_id = text.apply(lambda column: column.str.contains(WORKER_ID)).to_numpy().any()
         if has_child:
             assert role_rules.lists_children_on(page), f"a {role} was shown child ids on {page}: {list(frame.columns)}"
+            lists += 1
         if has_child and allowed is not None:
             assert "team" in frame.columns or "team name" in frame.columns, \
                 f"a list of children on {page} without each row's team: {list(frame.columns)}"
@@ -120,6 +123,7 @@ def check_page(at: AppTest, page: str, role: str, allowed: set[str] | None, out_
         assert not WORKER_ID.search(outside)
         for metric in at.metric:
             assert not SMALL.match(str(metric.value)), f"{page}: '{metric.label}' shows {metric.value} to a member"
+    return lists
 
 
 DEMO_TEAMS = [f"T{i:02d}" for i in range(1, 13)]   # the demo's teams (checked below against the snapshot)
@@ -146,16 +150,18 @@ def test_each_role_of_each_team_sees_only_its_scope_on_every_page(demo_root, use
         out_of_scope_names = set(workers["name"]) - inside
     at = demo_as(demo_root, teams, role, where)
     assert not at.exception, [e.value for e in at.exception]
-    checked = []
+    checked, lists = [], 0
     for page, path in PAGES.items():
         if not access_open(role, page):
             at.switch_page(path).run()
             assert "This page is not open to your role" in at.error[0].value and not len(at.dataframe)
             continue
         at.switch_page(path).run()
-        check_page(at, page, role, allowed, out_of_scope_names)
+        lists += check_page(at, page, role, allowed, out_of_scope_names)
         checked.append(page)
     assert len(checked) >= (2 if access.ROLES[role].aggregates_only else 6)
+    if role in ("leadership", "analyst", "qa_lead", "service_manager"):
+        assert lists, f"no list of children was drawn for a {role}: the checks above would prove nothing"
 
 
 def access_open(role: str, page: str) -> bool:
