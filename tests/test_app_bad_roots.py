@@ -261,13 +261,12 @@ def test_the_empty_state_explains_every_entry_not_used(tmp_root, service_root, u
     assert "**snapshots/2021-08-31**" in listed and "leads nowhere" in listed
 
 
-def test_a_frame_that_fails_is_said_in_a_sentence_and_the_page_still_runs(service_root, use_data_root, monkeypatch):
+def test_a_frame_that_fails_is_said_in_a_sentence_and_the_page_still_runs(root, monkeypatch):
     import torbay_dash.ui.frame
 
     def broken(*args):
         raise RuntimeError("the team table vanished")
 
-    use_data_root(service_root)
     monkeypatch.setattr(torbay_dash.ui.frame, "team_table", broken)
     at = app().switch_page("views/safeguarding.py").run()
     assert not at.exception
@@ -276,12 +275,11 @@ def test_a_frame_that_fails_is_said_in_a_sentence_and_the_page_still_runs(servic
     assert any("filters could not be drawn" in i.value for i in at.info)
 
 
-def test_a_pages_own_error_is_not_hidden(service_root, use_data_root, monkeypatch):
+def test_a_pages_own_error_is_not_hidden(root, monkeypatch):
     import torbay_dash.ui.overview
 
     def broken(*args):
         raise RuntimeError("a page's own error")
 
-    use_data_root(service_root)
     monkeypatch.setattr(torbay_dash.ui.overview, "overview_tiles", broken)
     assert app().exception

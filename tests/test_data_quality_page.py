@@ -25,10 +25,12 @@ def fresh_caches():
     st.cache_data.clear()
 
 
-def open_page(root, use_data_root) -> AppTest:
-    """The page, signed in as an analyst: its uploads publish real extracts, where demo mode is refused."""
+def open_page(root, use_data_root, sign_in: bool = True) -> AppTest:
+    """The page, signed in as an analyst: its uploads publish real extracts, where demo mode is refused.
+    The shared demo root opens in demo mode (as the analyst): its access.toml is not a test's to rewrite."""
     use_data_root(root)
-    at = as_analyst(AppTest.from_file(APP, default_timeout=120), Path(root)).run()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at = (as_analyst(at, Path(root)) if sign_in else at).run()
     at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -44,7 +46,7 @@ def frames(at: AppTest) -> list:
 
 
 def test_demo_page_lists_problems_and_reconciles_the_june_2021_migration(demo_root, use_data_root):
-    at = open_page(demo_root, use_data_root)
+    at = open_page(demo_root, use_data_root, sign_in=False)
     assert at.title[0].value == "Data quality"
     headers = [h.value for h in at.header]
     assert headers[:5] == ["Snapshots and their problems", "Extracts held or rejected", "Cross-table rules",
