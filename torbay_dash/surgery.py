@@ -103,3 +103,15 @@ def _joined_and_left(before: pd.DataFrame, now: pd.DataFrame) -> list[dict]:
 def counts(changed: pd.DataFrame) -> dict[str, int]:
     """Children per change, every change named (0 where none)."""
     return {change: int((changed["change"] == change).sum()) for change in CHANGES}
+
+
+GAP_TABLES = ("ssd_cin_episodes", "ssd_cp_plans", "ssd_cla_episodes", "ssd_cla_placement", "ssd_person",
+              "ssd_care_leavers")
+
+
+def data_gaps(db: SnapshotDB, as_at: dt.date, allocated: pd.DataFrame) -> pd.DataFrame | None:
+    """The team's case records a figure may be wrong about (sql/team/data_gaps.sql): person_id, team, worker_id,
+    problem. None when a table the checks read is absent."""
+    if any(t not in db.tables for t in GAP_TABLES):
+        return None
+    return db.query(read_sql("team/data_gaps"), {"as_at": as_at}, frames={"allocated": allocated})
