@@ -15,6 +15,7 @@ PAGES = [  # (page id, file, url path, title, icon)
     ("cared_for", "views/cared_for.py", "cared-for-children", "Cared-for children", ":material/home:"),
     ("workforce", "views/workforce.py", "workforce", "Workforce", ":material/groups:"),
     ("quality", "views/quality.py", "quality-assurance", "Quality assurance", ":material/fact_check:"),
+    ("team", "views/team.py", "team", "Team", ":material/groups_2:"),
     ("data_quality", "views/data_quality.py", "data-quality", "Data quality", ":material/rule:"),
     ("access_log", "views/access_log.py", "access-log", "Access log", ":material/history:"),
     ("definitions", "views/definitions.py", "definitions", "Definitions", ":material/menu_book:"),
