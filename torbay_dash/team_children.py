@@ -107,8 +107,9 @@ def assessments(db, as_at, scope) -> pd.DataFrame | None:
     """Assessments open 35 working days or more: due by the 45th, overdue after it."""
     if "ssd_cin_assessments" not in db.tables:
         return None
-    open_ = db.query(read_sql("team/assessments_open"), {"as_at": as_at, "nearing": ASSESSMENT_NEARING_WD,
-                                                        "teams": list(scope.teams) if scope.teams else None})
+    teams = list(scope.teams) if scope.teams is not None else None  # an empty scope sees no team, not every team
+    open_ = db.query(read_sql("team/assessments_open"),
+                     {"as_at": as_at, "nearing": ASSESSMENT_NEARING_WD, "teams": teams})
     due = [add_working_days(_date(s), ASSESSMENT_STANDARD_WD) for s in open_["start_date"]]
     status = [OVERDUE if days > ASSESSMENT_STANDARD_WD else DUE_SOON for days in open_["working_days_open"]]
     detail = [f"started {_date(s):%d/%m/%Y}; open {int(d)} working days"
