@@ -1,7 +1,7 @@
 """Overview: every headline indicator with its trend, SPC reading, target and benchmarks; the board's report."""
 import streamlit as st
 
-from torbay_dash.ui import frame, overview
+from torbay_dash.ui import frame, overview, team
 
 # The headline indicators, by area, in the order a leader reads them.
 HEADLINES = {
@@ -29,6 +29,9 @@ overview.overview_tiles(filters, HEADLINES)
 if not filters.aggregates_only:
     st.header("What changed since the last snapshot")
     overview.what_changed(filters, [i for ids in HEADLINES.values() for i in ids])
+
+    st.header("Teams at a glance: where the overdue work is")
+    team.teams_at_a_glance(filters)
 
     st.header("Is it a real change? Statistical process control")
     overview.spc_explorer(filters, [i for ids in HEADLINES.values() for i in ids])

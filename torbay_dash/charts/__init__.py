@@ -24,11 +24,13 @@ again by a caller (Altair refuses sub-charts with a config); ``.properties(...)`
 """
 
 from .over_time import lines_chart, sparkline, spc_chart, trend_chart
-from .side_by_side import caseload_chart, interval_chart, neighbours_chart, teams_chart, triangulation_chart
+from .side_by_side import (caseload_chart, interval_chart, neighbours_chart, team_lists_chart, teams_chart,
+                           triangulation_chart)
 from .stacked import (AUDIT_TYPE_WORDS, audit_volume_chart, cp_length_chart, flow_chart, grow_chart,
                       placement_mix_chart, population_chart)
 from .style import PALETTE, TEXT_COLOUR
 
 __all__ = ["AUDIT_TYPE_WORDS", "PALETTE", "TEXT_COLOUR", "audit_volume_chart", "caseload_chart", "cp_length_chart",
            "flow_chart", "grow_chart", "interval_chart", "lines_chart", "neighbours_chart", "placement_mix_chart",
-           "population_chart", "sparkline", "spc_chart", "teams_chart", "trend_chart", "triangulation_chart"]
+           "population_chart", "sparkline", "spc_chart", "team_lists_chart", "teams_chart", "trend_chart",
+           "triangulation_chart"]

@@ -245,3 +245,34 @@ def neighbours_chart(frame: pd.DataFrame, title: str, unit_label: str, england: 
                      f"{position} of {len(order)}")
     parts += [str(t) for t in rules["text"]]
     return _accessible(alt.layer(*layers).properties(title=heading, height=height), description, _sentence(*parts))
+
+
+def team_lists_chart(frame: pd.DataFrame, selection_name: str = "team_pick", *,
+                     description: str | None = None) -> alt.LayerChart:
+    """Children overdue on any list, per team (frame: team, team_name, overdue, listed); a click picks a team.
+
+    The count is written beside each bar, so no reading depends on the bar's length or shade alone.
+    """
+    pick = alt.selection_point(fields=["team"], name=selection_name)
+    data = frame.assign(label=[f"{o:,} overdue of {n:,} listed" for o, n in zip(frame["overdue"], frame["listed"])])
+    data["aria"] = [f"{t}: {o:,} children overdue, {n:,} on the lists" for t, o, n in
+                    zip(data["team_name"], data["overdue"], data["listed"])]
+    base = alt.Chart(data).encode(y=alt.Y("team_name:N", sort="-x", title=None,
+                                          axis=alt.Axis(labelLimit=260, labelOverlap=False)))
+    top = float(data["overdue"].max() or 0) if len(data) else 0.0
+    bars = base.mark_bar(color=BLUE, stroke="#000000").encode(
+        x=alt.X("overdue:Q", title="children overdue on any list",
+                scale=alt.Scale(domain=[0, max(1.0, top * 1.6)], nice=False)),
+        opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.75)),
+        strokeWidth=alt.when(pick, empty=False).then(alt.value(2.5)).otherwise(alt.value(0)),
+        description=alt.Description("aria:N"),
+        tooltip=[alt.Tooltip("team_name:N", title="team"), alt.Tooltip("overdue:Q", title="overdue"),
+                 alt.Tooltip("listed:Q", title="on the lists")],
+    ).add_params(pick)
+    text = base.mark_text(align="left", dx=4, color=TEXT_COLOUR, aria=False).encode(x="overdue:Q", text="label:N")
+    chart = (bars + text).properties(height=max(140, 40 * len(data)))
+    most = data.sort_values("overdue", ascending=False).head(1)
+    default = ("Bar chart of children overdue on any list by team" +
+               (f"; most in {most['team_name'].iloc[0]} ({int(most['overdue'].iloc[0]):,})" if len(most) else "")
+               + "; select a bar to open that team's page.")
+    return _accessible(chart, description, default)

@@ -12,30 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from .. import surgery, team_children, team_profile
+from ..charts import team_lists_chart
 from ..compute import Scope
 from ..store import data_root
 from . import door
 from .data import cache_key, fingerprint_of, previous_snapshot, root_settings, snapshot_db
-from .frame import Filters, unique_labels
-from .widgets import as_at_period, children_table, guarded, lists_allowed, table, url_choice
-
-TEAM_PAGE = "views/team.py"
-
-
-def team_label(filters: Filters, team_id: str) -> str:
-    """The team as the sidebar's bound choice writes it in the URL (its name; 'name (id)' if two share it)."""
-    return unique_labels(filters.teams["team_id"], filters.teams["team_name"]).get(team_id, team_id)
-
-
-def team_link(filters: Filters, team_id: str, label: str | None = None) -> None:
-    """A link to a team's page with the filters of this session (the team goes in the URL)."""
-    if team_id not in set(filters.teams["team_id"]):
-        return
-    st.page_link(TEAM_PAGE, label=label or f"Open {filters.team_name(team_id)}'s team page",
-                 icon=":material/groups:", query_params={"team": team_label(filters, team_id)},
-                 help="Staff, indicators beside the service and the authority, children now, the surgery, "
-                      "audits and the Practice Week pack")
-
+from .frame import Filters
+from .widgets import (TEAM_PAGE, as_at_period, chart, children_table, guarded, lists_allowed, table, team_label,
+                      team_link, url_choice)
 
 def choose_team(filters: Filters) -> None:
     """No team chosen: every team in view, each a link to its page."""
@@ -268,3 +252,36 @@ def practice_week(filters: Filters) -> None:
 def service_of(filters: Filters) -> str | None:
     service = filters.teams.loc[filters.teams["team_id"] == filters.team, "service_id"]
     return service.iloc[0] if len(service) else None
+
+
+def teams_at_a_glance(filters: Filters) -> None:
+    """Children overdue on any list, team by team; a bar (or a link under the table) opens the team's page."""
+    with guarded("Teams at a glance"):
+        children, _ = _children(*cache_key(filters), filters.as_at, filters.scope.teams)
+        if children is None:
+            st.warning("Unavailable: the lists of children cannot be drawn from this snapshot.")
+            return
+        in_scope = filters.teams if filters.scope.teams is None else \
+            filters.teams[filters.teams["team_id"].isin(filters.scope.teams)]
+        per_team = children.groupby("team").agg(
+            listed=("person_id", "nunique"),
+            overdue=("person_id", lambda p: p[children.loc[p.index, "status"] == team_children.OVERDUE].nunique()))
+        frame = in_scope[["team_id"]].rename(columns={"team_id": "team"}).merge(
+            per_team, left_on="team", right_index=True, how="left").fillna({"listed": 0, "overdue": 0})
+        frame = frame.astype({"listed": int, "overdue": int})
+        frame = frame.assign(team_name=frame["team"].map(filters.team_name))
+        st.caption(f"At {filters.as_at:%d %B %Y}: children on any of the teams' lists (visits, reviews and "
+                   "conferences, assessments nearing 45 working days, long plans, placement moves, missing), and "
+                   "how many are overdue. Select a team's bar to open its page.")
+        if st.toggle("Show teams at a glance as a table", key="table_teams_glance"):
+            table(frame[["team", "team_name", "overdue", "listed"]], "teams_at_a_glance.csv", "teams_glance",
+                  name="children overdue and listed by team", csv_only=("team",))
+            columns = st.columns(3)
+            for i, team_id in enumerate(frame.sort_values("team_name")["team"]):
+                with columns[i % 3]:
+                    team_link(filters, team_id, label=filters.team_name(team_id))
+            return
+        event = chart(team_lists_chart(frame), "children overdue by team", on_select="rerun", key="teams_glance_chart")
+        picked = (event or {}).get("selection", {}).get("team_pick") or []
+        if picked and picked[0].get("team") in set(frame["team"]):
+            st.switch_page(TEAM_PAGE, query_params={"team": team_label(filters, picked[0]["team"])})

@@ -16,7 +16,7 @@ from ..periods import Period, months, rolling_periods, shows_rolling_year
 from ..store import data_root
 from .data import fingerprint_of, indicator_frame, latest_published, records_behind, references, settings, year_label
 from . import door
-from .frame import Filters, focus_on
+from .frame import Filters, focus_on, unique_labels
 
 
 @contextmanager
@@ -230,9 +230,12 @@ def teams_side_by_side(filters: Filters, indicator_id: str, key: str = "") -> st
         if st.toggle(f"Show {name} as a table", key=f"table_teams_{indicator_id}{key}"):
             table(frame[["team", "team_name", "numerator", "denominator", "value"]],
                   f"{indicator_id}_by_team.csv", f"teams_{indicator_id}{key}", name=name, csv_only=("team",))
+            team_links(filters, list(frame["team"]))
             return None
         event = chart(teams_chart(frame, indicator), name, on_select="rerun", key=f"teams_chart_{indicator_id}{key}")
         picked = (event or {}).get("selection", {}).get("team_pick") or []
+        if picked:
+            team_link(filters, picked[0].get("team"))
         return picked[0].get("team") if picked else None
     return None
 
@@ -383,6 +386,34 @@ def url_number(label: str, key: str, default: int, min_value: int, max_value: in
 
 AREA_PAGES = {"safeguarding": "views/safeguarding.py", "cared_for": "views/cared_for.py",
               "workforce": "views/workforce.py", "quality": "views/quality.py"}
+
+
+TEAM_PAGE = "views/team.py"
+
+
+def team_label(filters: Filters, team_id: str) -> str:
+    """The team as the sidebar's bound choice writes it in the URL (its name; 'name (id)' if two share it)."""
+    return unique_labels(filters.teams["team_id"], filters.teams["team_name"]).get(team_id, team_id)
+
+
+def team_link(filters: Filters, team_id: str, label: str | None = None) -> None:
+    """A link to a team's page with the filters of this session (the team goes in the URL)."""
+    if team_id not in set(filters.teams["team_id"]):
+        return
+    st.page_link(TEAM_PAGE, label=label or f"Open {filters.team_name(team_id)}'s team page",
+                 icon=":material/groups:", query_params={"team": team_label(filters, team_id)},
+                 help="Staff, indicators beside the service and the authority, children now, the surgery, "
+                      "audits and the Practice Week pack")
+
+
+def team_links(filters: Filters, team_ids: list[str]) -> None:
+    """Under a table of teams: each team's page, one link each (the table's own rows cannot be links)."""
+    known = [t for t in team_ids if t in set(filters.teams["team_id"])]
+    if not known:
+        return
+    with st.expander("Open a team's page"):
+        for team_id in sorted(known, key=filters.team_name):
+            team_link(filters, team_id, label=filters.team_name(team_id))
 
 
 def link_to_indicator(indicator_id: str, label: str = "Open") -> None:
