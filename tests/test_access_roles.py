@@ -23,7 +23,7 @@ from torbay_dash.store import Store
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = {"overview": "views/overview.py", "safeguarding": "views/safeguarding.py",
          "cared_for": "views/cared_for.py", "workforce": "views/workforce.py", "quality": "views/quality.py",
-         "data_quality": "views/data_quality.py", "access_log": "views/access_log.py",
+         "team": "views/team.py", "data_quality": "views/data_quality.py", "access_log": "views/access_log.py",
          "definitions": "views/definitions.py"}
 CHILD_ID = re.compile(r"\bC\d{6}\b")
 WORKER_ID = re.compile(r"\bW\d{6}\b")

@@ -5,6 +5,7 @@ import streamlit as st
 from torbay_dash.ui import frame, quality, team
 
 filters = frame.page("Team", "team")
+filters = team.own_team(filters)  # a manager of one team opens on it
 
 if filters.team == frame.ALL:
     team.choose_team(filters)

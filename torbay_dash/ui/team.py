@@ -7,6 +7,7 @@ data is read; lists of children and worker ids only for the roles that may see t
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -17,9 +18,16 @@ from ..compute import Scope
 from ..store import data_root
 from . import door
 from .data import cache_key, fingerprint_of, previous_snapshot, root_settings, snapshot_db
-from .frame import Filters
+from .frame import ALL, Filters
 from .widgets import (TEAM_PAGE, as_at_period, chart, children_table, guarded, lists_allowed, table, team_label,
                       team_link, url_choice)
+
+def own_team(filters: Filters) -> Filters:
+    """With no team chosen and exactly one team in scope (a team manager's), that team."""
+    if filters.team == ALL and filters.scope.teams is not None and len(filters.scope.teams) == 1:
+        return replace(filters, team=filters.scope.teams[0])
+    return filters
+
 
 def choose_team(filters: Filters) -> None:
     """No team chosen: every team in view, each a link to its page."""
