@@ -48,6 +48,13 @@ def suppress_small(count) -> str:
         return ""
     if SMALL_MIN <= count <= SMALL_MAX:
         return SUPPRESSED
+    return count_text(count)
+
+
+def count_text(count) -> str:
+    """A count as printed where no disclosure control applies: 1,234 (whole) or 12.5; None is ''."""
+    if count is None or (isinstance(count, float) and math.isnan(count)):
+        return ""
     return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
 
 
@@ -91,12 +98,36 @@ def suppressed(h: Headline) -> Headline:
         suppressed=tuple(name for name, flag in (("value", hidden_now), ("previous", hidden_before)) if flag))
 
 
-def _shown_count(indicator: Indicator, count, hidden: bool) -> str:
+def _shown_count(indicator: Indicator, count, hidden: bool, suppress: bool = True) -> str:
     if count is None or (isinstance(count, float) and math.isnan(count)):
         return ""
     if indicator.id in FTE_BASED:
         return f"{count:,.1f}"
+    if not suppress:
+        return count_text(count)
     return SUPPRESSED if hidden and count != 0 else suppress_small(count)
+
+
+def figure_texts(h: Headline, suppress: bool = True) -> tuple[str, str]:
+    """A headline's latest value and what it rests on ('17 of 30', 'n = 12'), as the report prints them.
+
+    With `suppress` (a wider audience) a figure resting on a count of 1 to 5 shows as 'c'; without it (the
+    team's own managers) every figure is printed."""
+    indicator = h.indicator
+    if h.unavailable:
+        return "unavailable", ""
+    hidden_now = suppress and hides(indicator, h.numerator, h.denominator)
+    value_text = SUPPRESSED if hidden_now else narrative.format_value(indicator, h.value)
+    if indicator.unit == PERCENT:
+        n_text = (f"{_shown_count(indicator, h.numerator, hidden_now, suppress)} of "
+                  f"{_shown_count(indicator, h.denominator, False, suppress)}")
+    elif indicator.unit == MEAN:
+        n_text = f"n = {_shown_count(indicator, h.denominator, hidden_now, suppress)}"
+    elif indicator.unit == RATE_PER_10K:
+        n_text = f"{_shown_count(indicator, h.numerator, hidden_now, suppress)} children"
+    else:
+        n_text = ""
+    return value_text, n_text
 
 
 # ---------------------------------------------------------------- the report's content
@@ -192,19 +223,7 @@ def _indicator_section(h: Headline, priority: Priority, as_at: dt.date) -> Indic
     hidden_before = hides(indicator, h.previous_numerator, h.previous_denominator)
     hidden = {name for name, flag in (("value", hidden_now), ("previous", hidden_before)) if flag}
     milestones = priority.trajectories.get(indicator.id, ())
-    if h.unavailable:
-        value_text, n_text = "unavailable", ""
-    else:
-        value_text = SUPPRESSED if hidden_now else narrative.format_value(indicator, h.value)
-        if indicator.unit == PERCENT:
-            n_text = (f"{_shown_count(indicator, h.numerator, hidden_now)} of "
-                      f"{_shown_count(indicator, h.denominator, False)}")
-        elif indicator.unit == MEAN:
-            n_text = f"n = {_shown_count(indicator, h.denominator, hidden_now)}"
-        elif indicator.unit == RATE_PER_10K:
-            n_text = f"{_shown_count(indicator, h.numerator, hidden_now)} children"
-        else:
-            n_text = ""
+    value_text, n_text = figure_texts(h)
     table, hidden_x = _table(h)
     return IndicatorSection(
         headline=h, sentence=narrative.describe(h, hidden),
@@ -333,17 +352,17 @@ img{max-width:100%;height:auto} details{margin:.4em 0 1.2em} summary{cursor:poin
 """
 
 
-def _esc(text) -> str:
+def esc(text) -> str:
     return html.escape(str(text))
 
 
-def _html_table(frame: pd.DataFrame, caption: str, css_class: str = "") -> str:
-    head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in frame.columns)
+def html_table(frame: pd.DataFrame, caption: str, css_class: str = "") -> str:
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in frame.columns)
     body = "".join("<tr>" + "".join(
-        (f'<th scope="row">{_esc(v)}</th>' if j == 0 else f"<td>{_esc(v)}</td>") for j, v in enumerate(row)) + "</tr>"
+        (f'<th scope="row">{esc(v)}</th>' if j == 0 else f"<td>{esc(v)}</td>") for j, v in enumerate(row)) + "</tr>"
         for row in frame.itertuples(index=False))
     klass = f' class="{css_class}"' if css_class else ""
-    return f"<table{klass}><caption>{_esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table{klass}><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _key_figures(s: IndicatorSection) -> pd.DataFrame:
@@ -365,38 +384,38 @@ def to_html(report: Report) -> str:
     """The report as one self-contained HTML page: inline CSS, charts as embedded PNG, a table per chart."""
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_esc(report.title)}</title><style>{CSS}</style></head><body>",
-           f"<header><h1>{_esc(report.title)}</h1><dl class=\"stamp\">"]
-    out += [f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in report.stamp]
-    out.append(f"</dl><p class=\"note\">{_esc(DISCLOSURE_NOTE)} Changes from the year before are described as "
+           f"<title>{esc(report.title)}</title><style>{CSS}</style></head><body>",
+           f"<header><h1>{esc(report.title)}</h1><dl class=\"stamp\">"]
+    out += [f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in report.stamp]
+    out.append(f"</dl><p class=\"note\">{esc(DISCLOSURE_NOTE)} Changes from the year before are described as "
                "up or down; better or worse is said only where statistical process control (SPC) finds special "
                "cause.</p></header><main>")
     out.append("<nav><h2>Priorities</h2><ol>" + "".join(
-        f'<li><a href="#priority-{n}">{_esc(sec.priority.name)}</a></li>'
+        f'<li><a href="#priority-{n}">{esc(sec.priority.name)}</a></li>'
         for n, sec in enumerate(report.sections, 1)) + "</ol></nav>")
     for n, sec in enumerate(report.sections, 1):
         p = sec.priority
-        out.append(f'<section id="priority-{n}"><h2>{_esc(p.name)}</h2>')
+        out.append(f'<section id="priority-{n}"><h2>{esc(p.name)}</h2>')
         if p.recommendation:
-            out.append(f"<p><strong>{_esc(p.source or 'The review')}:</strong></p>"
-                       f"<blockquote>{_esc(p.recommendation)}</blockquote>")
+            out.append(f"<p><strong>{esc(p.source or 'The review')}:</strong></p>"
+                       f"<blockquote>{esc(p.recommendation)}</blockquote>")
         if p.note:
-            out.append(f'<p class="note">{_esc(p.note)}</p>')
+            out.append(f'<p class="note">{esc(p.note)}</p>')
         if not sec.indicators and not p.note:
             out.append("<p>No indicator in this dashboard measures this priority.</p>")
         for s in sec.indicators:
             h = s.headline
-            out.append(f'<div class="indicator"><h3>{_esc(h.indicator.title)}</h3>'
-                       f'<p class="sentence">{_esc(s.sentence)}</p>')
-            out.append(_html_table(_key_figures(s), f"{h.indicator.title}: key figures", "figures"))
+            out.append(f'<div class="indicator"><h3>{esc(h.indicator.title)}</h3>'
+                       f'<p class="sentence">{esc(s.sentence)}</p>')
+            out.append(html_table(_key_figures(s), f"{h.indicator.title}: key figures", "figures"))
             if not h.unavailable and not h.series.empty:
                 png = base64.b64encode(chart_png(s)).decode("ascii")
-                out.append(f'<img src="data:image/png;base64,{png}" alt="{_esc("Chart: " + s.sentence)}">')
-                out.append(f"<details><summary>{_esc(h.indicator.title)}: the chart as a table</summary>"
-                           + _html_table(s.table, f"{h.indicator.title}, month by month") + "</details>")
+                out.append(f'<img src="data:image/png;base64,{png}" alt="{esc("Chart: " + s.sentence)}">')
+                out.append(f"<details><summary>{esc(h.indicator.title)}: the chart as a table</summary>"
+                           + html_table(s.table, f"{h.indicator.title}, month by month") + "</details>")
             out.append("</div>")
         out.append("</section>")
-    out.append("</main><footer><p class=\"note\">" + " · ".join(f"{_esc(k)}: {_esc(v)}" for k, v in report.stamp)
+    out.append("</main><footer><p class=\"note\">" + " · ".join(f"{esc(k)}: {esc(v)}" for k, v in report.stamp)
                + "</p></footer></body></html>")
     return "\n".join(out)
 
@@ -406,7 +425,7 @@ _LATIN1 = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": 
                          "\u201d": '"', "\u2026": "...", "\u2264": "<=", "\u2265": ">=", "\u2212": "-"})
 
 
-def _pdf_text(text) -> str:
+def pdf_text(text) -> str:
     """The PDF's core fonts are Latin-1: typographic marks become plain ones."""
     return str(text).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
@@ -416,7 +435,7 @@ def to_pdf(report: Report) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-    stamp_line = _pdf_text(" | ".join(f"{k}: {v}" for k, v in report.stamp))
+    stamp_line = pdf_text(" | ".join(f"{k}: {v}" for k, v in report.stamp))
 
     class _PDF(FPDF):
         def footer(self):
@@ -426,7 +445,7 @@ def to_pdf(report: Report) -> bytes:
             self.multi_cell(0, 3.2, f"{stamp_line} | page {self.page_no()}", align="C")
 
     pdf = _PDF(orientation="P", unit="mm", format="A4")
-    pdf.set_title(_pdf_text(report.title))
+    pdf.set_title(pdf_text(report.title))
     pdf.set_creator("torbay_dash")
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_margins(15, 15, 15)
@@ -436,7 +455,7 @@ def to_pdf(report: Report) -> bytes:
     def text(size, body, style="", height=None, colour=(11, 12, 12)):
         pdf.set_font("Helvetica", style, size)
         pdf.set_text_color(*colour)
-        pdf.multi_cell(width, height or size * 0.5, _pdf_text(body), **line)
+        pdf.multi_cell(width, height or size * 0.5, pdf_text(body), **line)
 
     pdf.add_page()
     text(18, report.title, "B", 8)
@@ -475,8 +494,8 @@ def to_pdf(report: Report) -> bytes:
                            text_align="LEFT", padding=0.8) as grid:
                 for label, value in figures.itertuples(index=False):
                     row = grid.row()
-                    row.cell(_pdf_text(label))
-                    row.cell(_pdf_text(value))
+                    row.cell(pdf_text(label))
+                    row.cell(pdf_text(value))
             if not h.unavailable and not h.series.empty:
                 png = chart_png(s)
                 image_width = width
@@ -484,5 +503,5 @@ def to_pdf(report: Report) -> bytes:
                 image_height = image_width * pixels_high / max(pixels_wide, 1)
                 if pdf.get_y() + image_height > pdf.h - 18:
                     pdf.add_page()
-                pdf.image(io.BytesIO(png), w=image_width, alt_text=_pdf_text("Chart: " + s.sentence))
+                pdf.image(io.BytesIO(png), w=image_width, alt_text=pdf_text("Chart: " + s.sentence))
     return bytes(pdf.output())
