@@ -162,7 +162,7 @@ def test_children_now_for_a_team(db):
     row = children.set_index(["list", "person_id"])
     assert row.loc[("cp_visit", "CPLATE"), "detail"] == "last seen 01/07/2021 (11 working days ago)"
     assert row.loc[("cla_visit", "CLA_LATE"), "detail"] == "last seen 03/06/2021"
-    assert row.loc[("cla_visit", "CLA_NEVER"), "detail"] == "not seen in this placement"
+    assert row.loc[("cla_visit", "CLA_NEVER"), "detail"] == "no seen visit recorded"
     assert row.loc[("cp_2_years", "CP2Y"), "detail"].endswith("plan started 16/07/2019")
     assert row.loc[("cla_visit", "CLA_LATE"), "worker_id"] == "W8"
     summary = team_children.summary(children).set_index("list")

@@ -61,9 +61,11 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     """The working day d with wd(start, d) == days (days >= 1): when a standard of `days` working days falls due."""
     if days < 1:
         raise ValueError("add_working_days counts forward from 1 working day")
-    target = _index()[start] + days
-    day = start + dt.timedelta(days=days)  # working days are never more than calendar days
     index = _index()
+    if start not in index:
+        raise ValueError(f"date {start} is outside the calendar ({FIRST_DAY}..{LAST_DAY})")
+    target = index[start] + days
+    day = start + dt.timedelta(days=days)  # working days are never more than calendar days
     while index[day] < target or not is_working_day(day):
         day += dt.timedelta(days=1)
     return day

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .compute import EVERYTHING, Scope
 from .db import SnapshotDB, read_sql
-from .team_children import OVERDUE
+from .team_children import LISTS, OVERDUE
 
 NEWLY_OVERDUE = "newly overdue"
 RESOLVED = "no longer overdue"
@@ -40,7 +40,7 @@ def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def changes(before: pd.DataFrame, now: pd.DataFrame, allocated_before: pd.DataFrame | None = None,
             allocated_now: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The surgery's list: one row per change (CHANGES), in that order, then by child.
+    """The surgery's list: one row per change (CHANGES), in that order, then in the lists' order, then by child.
 
     `before` and `now` are `team_children` frames for the same scope at two snapshots. An overdue item that
     is gone because the child left the team is listed once, as 'closed or moved on', not as put right.
@@ -78,8 +78,9 @@ def changes(before: pd.DataFrame, now: pd.DataFrame, allocated_before: pd.DataFr
         rows += _joined_and_left(allocated_before, allocated_now)
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["_order"] = out["change"].map({c: i for i, c in enumerate(CHANGES)})
-    return out.sort_values(["_order", "list_words", "person_id"], kind="stable").drop(columns="_order") \
-        .reset_index(drop=True)
+    out["_list"] = out["list_words"].map({words: i for i, words in enumerate(LISTS.values())})
+    return out.sort_values(["_order", "_list", "person_id"], kind="stable", na_position="last") \
+        .drop(columns=["_order", "_list"]).reset_index(drop=True)
 
 
 def _joined_and_left(before: pd.DataFrame, now: pd.DataFrame) -> list[dict]:

@@ -1,4 +1,4 @@
-"""A team's children now: every child a manager must act on, in one long list, one row per child and reason.
+"""A team's children now: every child a manager must act on, in one long list, one row per item and reason.
 
 The lists a team manager takes to a performance surgery (overdue visits, reviews and conferences due,
 assessments nearing 45 working days, plans over two years, three or more placements, missing from care),
@@ -77,7 +77,7 @@ def cla_visits(db, as_at, settings, scope) -> pd.DataFrame | None:
     if rows is None:
         return None
     due = db.query(read_sql("cared_for/visits_due"), {"days_ahead": VISIT_DAYS_AHEAD}, frames={"visits": rows})
-    detail = [f"last seen {_date(seen):%d/%m/%Y}" if _date(seen) else "not seen in this placement"
+    detail = [f"last seen {_date(seen):%d/%m/%Y}" if _date(seen) else "no seen visit recorded"
               for seen in due["last_seen_visit_date"]]
     return _rows(due, "cla_visit", due["status"], [_date(d) for d in due["next_visit_due"]], detail)
 
@@ -146,7 +146,8 @@ def placements_and_missing(db, as_at, settings, scope) -> tuple[pd.DataFrame | N
 
 def children_now(db: SnapshotDB, as_at: dt.date, settings: LocalAuthority,
                  scope: Scope = EVERYTHING) -> pd.DataFrame | None:
-    """Every list of LISTS for the scope at `as_at`, one row per child and list; None if no list can be drawn.
+    """Every list of LISTS for the scope at `as_at`, one row per item (a child with two open assessments is on
+    the assessment list twice, the most urgent first); None if no list can be drawn.
 
     A list whose tables are absent is left out (`unavailable` says which), never shown as empty.
     """
@@ -185,10 +186,13 @@ def unavailable(parts: dict[str, pd.DataFrame | None]) -> list[str]:
 
 
 def summary(children: pd.DataFrame) -> pd.DataFrame:
-    """Children per list: list, list_words, children, overdue, due_soon (every list, 0 where none)."""
-    counted = children.groupby("list").agg(children=("person_id", "nunique"),
-                                            overdue=("status", lambda s: int((s == OVERDUE).sum())),
-                                            due_soon=("status", lambda s: int((s == DUE_SOON).sum())))
+    """Children per list: list, list_words, children, overdue, due_soon (every list, 0 where none).
+
+    Each counts children, not items: a child with an overdue and a due-soon assessment is one child, overdue."""
+    first = children.drop_duplicates(["list", "person_id"])  # combine() put each child's most urgent item first
+    counted = first.groupby("list").agg(children=("person_id", "nunique"),
+                                         overdue=("status", lambda s: int((s == OVERDUE).sum())),
+                                         due_soon=("status", lambda s: int((s == DUE_SOON).sum())))
     out = pd.DataFrame({"list": list(LISTS), "list_words": list(LISTS.values())})
     out = out.merge(counted, left_on="list", right_index=True, how="left").fillna(0)
     return out.astype({"children": int, "overdue": int, "due_soon": int})
