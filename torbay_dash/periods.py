@@ -1,4 +1,4 @@
-"""Reporting periods: calendar months, quarters, financial years and the sidebar presets."""
+"""Reporting periods: calendar months, quarters, financial years, weeks and the sidebar presets."""
 from __future__ import annotations
 
 import datetime as dt
@@ -57,7 +57,47 @@ def financial_year(day: dt.date) -> Period:
     return Period(first, dt.date(first.year + 1, 3, 31))
 
 
-PRESETS = ("Last 12 months", "Last financial year", "Last quarter", "Custom")
+def weeks(start: dt.date, end: dt.date) -> list[Period]:
+    """Whole 7-day periods ending at `end`, newest last, none starting before `start`.
+
+    A week is counted back from the day of the extract rather than from a Monday, so the newest
+    week holds everything recorded up to the snapshot; a part week at the start is left out,
+    since it would read as a fall beside whole ones.
+    """
+    out, last = [], end
+    while last - dt.timedelta(days=6) >= start:
+        out.append(Period(last - dt.timedelta(days=6), last))
+        last -= dt.timedelta(days=7)
+    return out[::-1]
+
+
+WEEKLY_GAP_DAYS = (1, 10)  # snapshots this many days apart are a weekly series (a late or early load still counts)
+
+
+def _weekly_gap(before: dt.date, after: dt.date) -> bool:
+    return WEEKLY_GAP_DAYS[0] <= (after - before).days <= WEEKLY_GAP_DAYS[1]
+
+
+def is_weekly(as_at_dates) -> bool:
+    """Does the council load weekly? True when the latest two snapshots are 1 to 10 days apart."""
+    latest = sorted(set(as_at_dates))[-2:]
+    return len(latest) == 2 and _weekly_gap(*latest)
+
+
+def change_label(before_as_at: dt.date, after_as_at: dt.date) -> str:
+    """How a comparison of two snapshots reads: 'since last week (17 July 2021)', 'since last month (...)',
+    or 'since the snapshot of ...' when they are neither a week nor a calendar month apart."""
+    when = f"{before_as_at:%d %B %Y}"
+    if _weekly_gap(before_as_at, after_as_at):
+        return f"since last week ({when})"
+    last_month = add_months(after_as_at.replace(day=1), -1)
+    if before_as_at.replace(day=1) == last_month and (after_as_at - before_as_at).days <= 31:
+        return f"since last month ({when})"
+    return f"since the snapshot of {when}"
+
+
+PRESETS = ("Last 12 months", "Last financial year", "Last quarter", "Last 4 weeks", "Custom")
+WEEKS_PRESET = "Last 4 weeks"
 
 
 def last_complete_month_end(as_at: dt.date) -> dt.date:
@@ -67,9 +107,13 @@ def last_complete_month_end(as_at: dt.date) -> dt.date:
 def preset_period(preset: str, as_at: dt.date) -> Period:
     """The period a sidebar preset names, relative to the snapshot's as-at date.
 
-    Presets end at a complete month (or quarter, or year) on or before the as-at date, so a
-    part-recorded month is never compared with whole ones.
+    The month presets end at a complete month (or quarter, or year) on or before the as-at date, so a
+    part-recorded month is never compared with whole ones. "Last 4 weeks" is the 28 days ending at the
+    as-at date itself: a council loading weekly reads its figures up to the extract, and four whole weeks
+    are compared with four whole weeks, never with a month.
     """
+    if preset == WEEKS_PRESET:
+        return Period(as_at - dt.timedelta(days=27), as_at)
     end = last_complete_month_end(as_at)
     if preset == "Last 12 months":
         return Period(add_months(end, -12) + dt.timedelta(days=1), end)
