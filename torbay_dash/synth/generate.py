@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from .. import access
-from ..periods import month_end
+from ..periods import month_end, weeks
 from ..store import Snapshot, Store
 from . import cut, migration
 from .context import SynthConfig, SynthContext, day
@@ -23,11 +23,14 @@ Progress = Callable[[str], None]
 
 
 def snapshot_dates(config: SynthConfig, which: str = "monthly") -> list[dt.date]:
-    """Month ends from the first to the last snapshot, or only the last."""
+    """Month ends from the first to the last snapshot, or only the last; 'weekly': every 7 days back from the
+    last snapshot to the first (a council that loads weekly; the demo default stays monthly)."""
     if which == "latest":
         return [config.last_snapshot]
+    if which == "weekly":
+        return [w.end for w in weeks(config.first_snapshot - dt.timedelta(days=6), config.last_snapshot)]
     if which != "monthly":
-        raise ValueError(f"snapshots must be 'monthly' or 'latest', not {which!r}")
+        raise ValueError(f"snapshots must be 'monthly', 'weekly' or 'latest', not {which!r}")
     dates, cursor = [], month_end(config.first_snapshot)
     while cursor <= config.last_snapshot:
         dates.append(cursor)
