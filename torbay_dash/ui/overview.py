@@ -11,7 +11,8 @@ from .. import benchmarks, charts, headlines, indicators, narrative, report
 from ..charts import sparkline
 from ..compute import Scope
 from ..headlines import authority_of
-from ..periods import Period, add_months, last_complete_month_end, months
+from ..periods import (Period, add_months, change_label, is_weekly, last_complete_month_end, month_end,
+                       months, weeks)
 from ..revisions import revised_figures
 from .data import (cache_key, fingerprint_of, latest_published, previous_snapshot, root_settings, settings, snapshot_db,
                    year_label)
@@ -309,13 +310,43 @@ POINT_TYPE_WORDS = {"special_cause_improvement": "special cause: improvement",
                     "special_cause_neither": "special cause: unusual, neither better nor worse"}
 
 
+def revision_periods(before_as_at: dt.date, weekly: bool, months_back: int = 12) -> list[list[Period]]:
+    """The periods whose figures two extracts are compared over, in groups computed together.
+
+    Monthly loads: the `months_back` months to the older extract's date. Weekly loads: the whole months to
+    its last complete month (held in the indicator store, so read at once) and, apart, the four weeks to
+    its date (computed live), the figures a weekly reader quoted last week.
+    """
+    if not weekly:
+        return [months(add_months(before_as_at, -months_back) + dt.timedelta(days=1), before_as_at)]
+    last_month_end = last_complete_month_end(before_as_at)
+    whole_months = months(add_months(last_month_end, -months_back) + dt.timedelta(days=1), last_month_end)
+    return [whole_months, weeks(before_as_at - dt.timedelta(days=27), before_as_at)]
+
+
+def period_label(start: dt.date, end: dt.date) -> str:
+    """'2021-06' for a calendar month, 'week to 24 Jul 2021' for a week, else the dates."""
+    if start.day == 1 and end == month_end(start):
+        return f"{start:%Y-%m}"
+    if (end - start).days == 6:
+        return f"week to {end:%d %b %Y}"
+    return str(Period(start, end))
+
+
 def what_changed(filters: Filters, ids: list[str], months_back: int = 12) -> None:
-    """Since the last snapshot: headline figures whose newest month is special cause, and past months revised."""
+    """Since the last snapshot: headline figures whose newest month is special cause, and past figures revised.
+
+    Where the last two snapshots are a week apart it reads week on week, and the last four weeks are
+    compared too; SPC still reads calendar months, so a new monthly point appears only once a month ends.
+    """
     before = previous_snapshot(filters)
     with guarded("What changed since the last snapshot"):
         if before is None:
             st.write("This is the first usable snapshot: there is nothing earlier to compare with.")
             return
+        weekly = is_weekly([before.as_at, filters.as_at])
+        since = (change_label(before.as_at, filters.as_at) if weekly
+                 else f"since the snapshot of {before.as_at:%d %B %Y}")
         figures = headline_figures(filters, ids)
         moved = []
         for h in figures.values():
@@ -327,24 +358,35 @@ def what_changed(filters: Filters, ids: list[str], months_back: int = 12) -> Non
                 kind = POINT_TYPE_WORDS.get(point["point_type"], str(point["point_type"]))
                 moved.append(f"- {h.indicator.title}: {narrative.format_value(h.indicator, point['y'])} in "
                              f"{pd.Timestamp(point['x']):%B %Y} ({kind})")
-        st.markdown(f"**Moved by special cause since the snapshot of {before.as_at:%d %B %Y}**")
+        st.markdown(f"**Moved by special cause {since}**")
         st.markdown("\n".join(moved) if moved else "No headline indicator's newest month is special cause.")
-        periods = months(add_months(before.as_at, -months_back) + dt.timedelta(days=1), before.as_at)
+        if weekly:
+            st.caption(f"The charts read calendar months: a new point appears once a month ends. The newest "
+                       f"complete month is {overview_as_at(filters):%B %Y}.")
+        groups = revision_periods(before.as_at, weekly, months_back)
         ids_here = tuple(i for i in ids if i in indicators.REGISTRY)
-        revised = _revisions(*cache_key(filters), before.id, fingerprint_of(before), ids_here, tuple(periods),
-                             filters.scope.teams)
-        st.markdown(f"**Past months the newer extract tells differently** (the {months_back} months to "
-                    f"{before.as_at:%B %Y}, {before.as_at:%d %B %Y} snapshot against {filters.as_at:%d %B %Y})")
+        revised = pd.concat([_revisions(*cache_key(filters), before.id, fingerprint_of(before), ids_here,
+                                        tuple(periods), filters.scope.teams) for periods in groups if periods],
+                            ignore_index=True)
+        if weekly:
+            st.markdown(f"**Figures the newer extract tells differently** (the {months_back} months to "
+                        f"{groups[0][-1].end:%B %Y} and the 4 weeks to {before.as_at:%d %B %Y}, "
+                        f"{before.as_at:%d %B %Y} snapshot against {filters.as_at:%d %B %Y})")
+        else:
+            st.markdown(f"**Past months the newer extract tells differently** (the {months_back} months to "
+                        f"{before.as_at:%B %Y}, {before.as_at:%d %B %Y} snapshot against {filters.as_at:%d %B %Y})")
         if revised.empty:
-            st.write("No headline figure for those months was revised.")
+            st.write("No headline figure for those " + ("periods" if weekly else "months") + " was revised.")
             return
+        when = "period" if weekly else "month"
         shown = revised.assign(indicator=revised["id"].map(lambda i: indicators.get(i).title),
-                               month=pd.to_datetime(revised["from"]).dt.strftime("%Y-%m"),
+                               **{when: [period_label(f, t) if weekly else f"{pd.Timestamp(f):%Y-%m}"
+                                         for f, t in zip(revised["from"], revised["to"])]},
                                change=revised["value_now"] - revised["value_before"])
         shown = shown.iloc[shown["change"].abs().fillna(float("inf")).argsort()[::-1]]
         biggest = shown.iloc[0]
         st.caption(f"{len(shown)} figure(s) revised, mostly by records entered late. The largest: "
-                   f"{biggest['indicator']} for {biggest['month']}, {biggest['value_before']:,.1f} → "
+                   f"{biggest['indicator']} for {biggest[when]}, {biggest['value_before']:,.1f} → "
                    f"{biggest['value_now']:,.1f}. Largest changes first; quote the newer figure.")
-        table(shown[["indicator", "month", "value_before", "value_now", "change", "numerator_before", "numerator_now",
+        table(shown[["indicator", when, "value_before", "value_now", "change", "numerator_before", "numerator_now",
                      "denominator_before", "denominator_now"]].round(1), "revised_figures.csv", "revisions")
