@@ -82,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", help="data root to write into (default: the project's data root)")
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--scale", type=_positive, default=1.0, help="1 = Torbay; 300 is about England")
-    demo.add_argument("--snapshots", choices=["monthly", "latest"], default="monthly",
-                      help="a snapshot at each month end 2019-04-30..2021-07-31, or only the last")
+    demo.add_argument("--snapshots", choices=["monthly", "weekly", "latest"], default="monthly",
+                      help="a snapshot at each month end 2019-04-30..2021-07-31, one every 7 days back from the last, "
+                           "or only the last")
     demo.add_argument("--defect-share", type=float, default=SynthConfig.defect_share,
                       help="share of rows given a real-extract defect (end before start, missing team, "
                            "duplicated id); 0 for none")

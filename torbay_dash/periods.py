@@ -41,6 +41,13 @@ def months(start: dt.date, end: dt.date) -> list[Period]:
     return out
 
 
+def chart_months(period: Period) -> list[Period]:
+    """The calendar months a chart over `period` shows, the first one whole: a period that starts mid-month
+    ("Last 4 weeks", a custom range) would otherwise open with a few days drawn as if a month, and look like a fall.
+    The last month ends at the period's end, as the extract does."""
+    return months(period.start.replace(day=1), period.end)
+
+
 def quarters(start: dt.date, end: dt.date) -> list[Period]:
     """Calendar quarters overlapping start..end, clipped to it."""
     out, cursor = [], dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)

@@ -10,7 +10,7 @@ from .. import indicators, queries
 from ..charts import placement_mix_chart, population_chart
 from ..compute import Scope
 from ..db import read_sql
-from ..periods import Period, months
+from ..periods import Period, chart_months
 from .data import cache_key, indicator_frame, records_behind, snapshot_db
 from .frame import Filters
 from .widgets import as_at_period, chart_or_table, children_table, guarded, table
@@ -34,7 +34,7 @@ def _missing(root: str, snapshot_id: str, fingerprint: str, periods: tuple[Perio
 def cla_population(filters: Filters) -> None:
     """Children in care at each month end, and the starts and endings behind the change."""
     with guarded("Children in care over time"):
-        periods = months(filters.period.start, filters.period.end)
+        periods = chart_months(filters.period)
         in_care = indicator_frame(filters, "cla_count", periods)
         starts = indicator_frame(filters, "cla_starts", periods)
         ended = indicator_frame(filters, "cla_ceased", periods)
@@ -56,7 +56,7 @@ def cla_population(filters: Filters) -> None:
 
 def placement_mix(filters: Filters) -> None:
     with guarded("The mix of placements"):
-        periods = tuple(months(filters.period.start, filters.period.end))
+        periods = tuple(chart_months(filters.period))
         mix = _placement_mix(*cache_key(filters), periods, filters.scope.teams)
         if mix is None:
             st.warning("Unavailable: needs the CLA episode, legal status and placement tables.")
@@ -79,7 +79,7 @@ def cla_reviews_due(filters: Filters, window: int = 20) -> None:
 
 def missing_summary(filters: Filters) -> None:
     with guarded("Missing episodes"):
-        periods = tuple(months(filters.period.start, filters.period.end))
+        periods = tuple(chart_months(filters.period))
         frame = _missing(*cache_key(filters), periods, filters.scope.teams)
         if frame is None:
             st.warning("Unavailable: needs the missing and CLA episode tables.")

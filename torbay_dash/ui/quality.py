@@ -8,7 +8,7 @@ import streamlit as st
 from .. import indicators, queries, sampling, stats
 from ..charts import AUDIT_TYPE_WORDS, audit_volume_chart, interval_chart, lines_chart, triangulation_chart
 from ..compute import Scope
-from ..periods import months
+from ..periods import chart_months
 from .data import cache_key, indicator_frame, registered, settings, snapshot_db
 from .frame import ALL, Filters
 from .widgets import (chart_or_table, child_rows, children_table, definition_popover, guarded, headline, lists_allowed,
@@ -40,7 +40,7 @@ def audit_target() -> float:
 def audit_volume(filters: Filters) -> None:
     """Audits per month against the target; themed and dip-sample audits apart; by team and by auditor."""
     with guarded("Audit volume"):
-        periods = months(filters.period.start, filters.period.end)
+        periods = chart_months(filters.period)
         volume = _qa(*cache_key(filters), "audit_volume", tuple(periods), filters.scope.teams)
         if volume is None:
             st.warning("Unavailable: the snapshot has no QA audit log (qa_audits).")
@@ -102,8 +102,7 @@ def audit_grades(filters: Filters) -> None:
                     "outstanding (final grade after moderation). The range is the 95% interval: with few "
                     "audits the true share could lie anywhere in it.")
         definition_popover(indicator)
-        monthly = with_wilson(indicator_frame(filters, GOOD_OR_BETTER, months(filters.period.start,
-                                                                              filters.period.end)))
+        monthly = with_wilson(indicator_frame(filters, GOOD_OR_BETTER, chart_months(filters.period)))
         monthly = monthly.assign(month=pd.to_datetime(monthly["from"]))
         st.markdown("**Month by month**")
         chart_or_table(interval_chart(monthly[monthly["n"] > 0], "month", "month", "% good or better", over_time=True),
@@ -163,7 +162,7 @@ def audit_actions(filters: Filters) -> None:
     with guarded("Audit actions"):
         if registered("audit_actions_on_time_pct"):
             headline(filters, "audit_actions_on_time_pct")
-        periods = months(filters.period.start, filters.period.end)
+        periods = chart_months(filters.period)
         monthly = _qa(*cache_key(filters), "actions_by_month", tuple(periods), filters.scope.teams)
         if monthly is None:
             st.warning("Unavailable: the snapshot has no audit actions (qa_actions).")

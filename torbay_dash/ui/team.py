@@ -15,6 +15,7 @@ import streamlit as st
 from .. import surgery, team_children, team_profile
 from ..charts import team_lists_chart
 from ..compute import Scope
+from ..periods import change_label
 from ..store import data_root
 from . import door
 from .data import cache_key, fingerprint_of, previous_snapshot, root_settings, snapshot_db
@@ -113,13 +114,6 @@ def _surgery(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, befo
                            surgery.allocated_children(now_db, as_at, scope))
 
 
-def change_words(before: dt.date, now: dt.date) -> str:
-    days = (now - before).days
-    if days <= 10:
-        return f"since last week's snapshot ({before:%d %B %Y})"
-    return f"since the previous snapshot ({before:%d %B %Y})"
-
-
 def performance_surgery(filters: Filters) -> None:
     """What changed for the team's children since the previous snapshot: the list to work through."""
     with guarded("The performance surgery"):
@@ -133,8 +127,8 @@ def performance_surgery(filters: Filters) -> None:
             st.warning("Unavailable: the lists cannot be drawn from one of the two snapshots.")
             return
         counts = surgery.counts(changed)
-        st.markdown(f"**{change_words(before.as_at, filters.as_at)[0].upper()}"
-                    f"{change_words(before.as_at, filters.as_at)[1:]}:** "
+        since = change_label(before.as_at, filters.as_at)
+        st.markdown(f"**{since[0].upper()}{since[1:]}:** "
                     + "; ".join(f"{n:,} {change}" for change, n in counts.items()) + ".")
         if changed.empty or not lists_allowed(filters, "The surgery list"):
             return

@@ -12,7 +12,7 @@ from .. import benchmarks, codes, indicators
 from ..charts import teams_chart, trend_chart
 from ..compute import Scope
 from ..export import safe_csv
-from ..periods import Period, months, rolling_periods, shows_rolling_year
+from ..periods import Period, chart_months, rolling_periods, shows_rolling_year
 from ..store import data_root
 from .data import fingerprint_of, indicator_frame, latest_published, records_behind, references, settings, year_label
 from . import door
@@ -195,7 +195,7 @@ def trend(filters: Filters, indicator_id: str, key: str = "") -> None:
     """Month by month (and rolling 12 months where the measure is annual), with target and benchmarks."""
     indicator = indicators.get(indicator_id)
     with guarded(f"{indicator.title} over time"):
-        monthly = indicator_frame(filters, indicator_id, months(filters.period.start, filters.period.end))
+        monthly = indicator_frame(filters, indicator_id, chart_months(filters.period))
         if monthly["unavailable"].notna().any():
             st.warning(f"Unavailable: {monthly['unavailable'].dropna().iloc[0]}")
             return
@@ -358,7 +358,7 @@ def indicator_explorer(filters: Filters, choices: list[str], default: str, key: 
     if children:
         st.subheader("The children behind the number", anchor=f"children-{key}")
         team = team_choice(filters, f"{key}_team", clicked_team)
-        month_list = list(reversed(months(filters.period.start, filters.period.end)))
+        month_list = list(reversed(chart_months(filters.period)))
         options = ["whole period", *[m.start.isoformat() for m in month_list]]
         month = url_choice("Month", options, key=f"{key}_month", default="whole period",
                            format_func=lambda m: m if m == "whole period" else m[:7])

@@ -10,7 +10,7 @@ from .. import queries
 from ..charts import caseload_chart, grow_chart, lines_chart
 from ..compute import Scope
 from ..db import read_sql
-from ..periods import Period, add_months, months
+from ..periods import Period, add_months, chart_months
 from . import door
 from .data import cache_key, indicator_frame, records_behind, registered, settings, snapshot_db
 from .frame import ALL, Filters
@@ -32,7 +32,7 @@ def establishment(filters: Filters) -> None:
     if not registered("sw_fte", "sw_agency_rate_pct", "sw_vacancy_rate_pct"):
         return
     with guarded("The establishment"):
-        periods = months(filters.period.start, filters.period.end)
+        periods = chart_months(filters.period)
         employed = indicator_frame(filters, "sw_fte", periods)
         agency = indicator_frame(filters, "sw_agency_rate_pct", periods)
         vacancy = indicator_frame(filters, "sw_vacancy_rate_pct", periods)
@@ -59,7 +59,7 @@ def turnover(filters: Filters) -> None:
     if not registered("sw_starters", "sw_leavers"):
         return
     with guarded("Starters and leavers"):
-        periods = months(filters.period.start, filters.period.end)
+        periods = chart_months(filters.period)
         starters = indicator_frame(filters, "sw_starters", periods)
         leavers = indicator_frame(filters, "sw_leavers", periods)
         wide = pd.DataFrame({"month": pd.to_datetime(starters["from"]), "starters": starters["value"].to_numpy(),
