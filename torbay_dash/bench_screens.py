@@ -17,7 +17,12 @@ SCREENS = ("Overview: every headline tile (49 indicators, 36 months, SPC, benchm
            "Overview: a team switch (the same for one team)",
            "Overview: a service",
            "Area page: team bars (every indicator by team, last 12 months)",
-           "Highlight report (every priority)")
+           "Highlight report (every priority)",
+           "Team page: the busiest team beside its service and the authority",
+           "Team page: the busiest team's children now (every list)",
+           "Overview: teams at a glance (every team's lists)",
+           "Team page: the busiest team's staff",
+           "Practice Week pack for the busiest team (managers')")
 
 
 def machine() -> str:
@@ -44,7 +49,7 @@ def _child(code: str, timeout: float | None = None) -> tuple[float, float, str]:
 
 def screen_timings(root: str) -> dict:
     """Each screen's questions on the latest snapshot under `root`, from the store and live: seconds."""
-    from . import benchmarks, figures, headlines, indicators, report
+    from . import benchmarks, figures, headlines, indicators, practice_week, report, staff, team_children, team_profile
     from .compute import Scope, compute_many
     from .db import SnapshotDB
     from .periods import preset_period
@@ -63,6 +68,14 @@ def screen_timings(root: str) -> dict:
     teams = stored.query("SELECT dept_team_id AS team, dept_team_parent_id AS service FROM ssd_department")
     team = teams["team"].iloc[0]
     service = tuple(sorted(teams[teams["service"] == teams["service"].iloc[0]]["team"]))
+    busiest = stored.query("SELECT team FROM allocations WHERE end_date IS NULL GROUP BY team "
+                           "ORDER BY count(*) DESC, team LIMIT 1")["team"].iloc[0]
+    busiest_service = tuple(sorted(stored.query(
+        "SELECT d.dept_team_id AS team FROM ssd_department AS d JOIN ssd_department AS b "
+        "ON b.dept_team_parent_id = d.dept_team_parent_id WHERE b.dept_team_id = $team", {"team": busiest})["team"]))
+    department = stored.query("SELECT dept_team_id AS team_id, dept_team_name AS team_name, "
+                              "dept_team_parent_id AS service_id, dept_team_parent_name AS service_name "
+                              "FROM ssd_department")
     ids = list(indicators.REGISTRY)
     year = preset_period("Last 12 months", snapshot.as_at)
     questions = [
@@ -71,6 +84,12 @@ def screen_timings(root: str) -> dict:
         lambda db: headlines.headlines(db, settings, ids, teams=list(service)),
         lambda db: compute_many(db, ids, [year], settings, by_team=True, scope=Scope()),
         lambda db: report.build(db, settings),
+        lambda db: team_profile.compare(db, settings, snapshot.as_at, (busiest,), busiest_service),
+        lambda db: team_children.children_now(db, snapshot.as_at, settings, Scope((busiest,))),
+        lambda db: team_children.children_now(db, snapshot.as_at, settings),
+        lambda db: staff.team_staff(db, snapshot.as_at, settings, Scope((busiest,))),
+        lambda db: practice_week.build(db, settings, snapshot.as_at, Scope((busiest,)), busiest, "managers",
+                                       1, department),
     ]
     timings = {}
     for name, question in zip(SCREENS, questions):
