@@ -157,11 +157,11 @@ def test_each_snapshot_lists_what_the_fixture_says(dbs):
 
 def test_what_changed_for_the_team(dbs):
     changes = surgery_for(dbs, TEAM)
-    # in CHANGES order, then by list and child
+    # in CHANGES order, then in the lists' order (team_children.LISTS: CP visits before assessments), then by child
     assert changed(changes) == [
         (surgery.NEWLY_OVERDUE, "NEWLY"),     # seen 9, then 14 working days ago
-        (surgery.RESOLVED, "ASSESSED"),       # the overdue assessment authorised
         (surgery.RESOLVED, "MADE"),           # the overdue visit made
+        (surgery.RESOLVED, "ASSESSED"),       # the overdue assessment authorised
         (surgery.NEW_CHILD, "JOINED"),
         (surgery.LEFT, "CLOSED"),             # overdue, then closed: once, not also 'no longer overdue'
         (surgery.LEFT, "MOVED"),              # moved to T_B: not 'off the list' of 2 years or more
@@ -186,8 +186,8 @@ def test_the_team_the_child_moved_to(dbs):
 def test_every_team_together(dbs):
     # MOVED stays allocated (to T_B), with the same 2-year plan: no change at all
     changes = surgery_for(dbs, EVERYTHING)
-    assert changed(changes) == [(surgery.NEWLY_OVERDUE, "NEWLY"), (surgery.RESOLVED, "ASSESSED"),
-                                (surgery.RESOLVED, "MADE"), (surgery.NEW_CHILD, "JOINED"),
+    assert changed(changes) == [(surgery.NEWLY_OVERDUE, "NEWLY"), (surgery.RESOLVED, "MADE"),
+                                (surgery.RESOLVED, "ASSESSED"), (surgery.NEW_CHILD, "JOINED"),
                                 (surgery.LEFT, "CLOSED")]
 
 
@@ -195,8 +195,8 @@ def test_without_the_allocations_a_closed_case_reads_as_put_right(dbs):
     before, now = dbs
     changes = surgery.changes(team_children.children_now(before, BEFORE, SETTINGS, TEAM),
                               team_children.children_now(now, NOW, SETTINGS, TEAM))
-    assert changed(changes) == [(surgery.NEWLY_OVERDUE, "NEWLY"), (surgery.RESOLVED, "ASSESSED"),
-                                (surgery.RESOLVED, "CLOSED"), (surgery.RESOLVED, "MADE"),
+    assert changed(changes) == [(surgery.NEWLY_OVERDUE, "NEWLY"), (surgery.RESOLVED, "CLOSED"),
+                                (surgery.RESOLVED, "MADE"), (surgery.RESOLVED, "ASSESSED"),
                                 (surgery.OFF_LIST, "MOVED")]
 
 
@@ -209,5 +209,5 @@ def test_no_change_between_a_snapshot_and_itself(dbs):
     assert set(surgery.counts(changes).values()) == {0}
     empty = pd.DataFrame(columns=team_children.COLUMNS)
     assert changed(surgery.changes(empty, children)) == [
-        (surgery.NEWLY_OVERDUE, p) for p in ("ASSESSED", "CLOSED", "MADE", "STILL")] + [
+        (surgery.NEWLY_OVERDUE, p) for p in ("CLOSED", "MADE", "STILL", "ASSESSED")] + [
         (surgery.NEWLY_LISTED, "MOVED")]
