@@ -12,7 +12,7 @@ from ..periods import chart_months
 from .data import cache_key, indicator_frame, registered, settings, snapshot_db
 from .frame import ALL, Filters
 from .widgets import (chart_or_table, child_rows, children_table, definition_popover, guarded, headline, lists_allowed,
-                      table, url_choice,
+                      table, team_links, url_choice,
                       url_number)
 
 GOOD_OR_BETTER = "audits_good_or_better_pct"
@@ -119,6 +119,7 @@ def audit_grades(filters: Filters) -> None:
             interval_chart(teams, "team_name", "team", "% good or better"),
             teams[["team_name", "numerator", "denominator", "value", "low", "high", "compared with the rest"]],
             "audits graded good or better by team", "audit_grades_by_team.csv", "grades_teams")
+        team_links(filters, list(teams["team"]))
         if not shown_as_table:
             different = teams[teams["compared with the rest"] != "no clear difference"]
             st.write("No team's share differs clearly from the rest of the authority." if different.empty else
@@ -227,6 +228,7 @@ def triangulation(filters: Filters) -> None:
         chart_or_table(triangulation_chart(long[["team_name", "measure", "value", "n"]]),
                        shown.rename(columns={"team_name": "team"}), "audit grades beside timeliness, by team",
                        "triangulation.csv", "triangulation")
+        team_links(filters, list(long["team"].unique()))
 
 
 def case_sampler(filters: Filters) -> None:

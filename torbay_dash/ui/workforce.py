@@ -14,7 +14,7 @@ from ..periods import Period, add_months, chart_months
 from . import door
 from .data import cache_key, indicator_frame, records_behind, registered, settings, snapshot_db
 from .frame import ALL, Filters
-from .widgets import as_at_period, chart_or_table, guarded, table
+from .widgets import as_at_period, chart_or_table, guarded, table, team_links
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
@@ -121,6 +121,7 @@ def caseloads(filters: Filters) -> None:
                            page=filters.page, once_per_session=True)
         chart_or_table(caseload_chart(workers, threshold), workers.drop(columns=["team"]),
                        "cases per FTE for each social worker", "caseloads.csv", "caseloads")
+        team_links(filters, list(workers["team"].unique()))
         if not above.empty:
             st.markdown("**Workers above the threshold**")
             table(above.drop(columns=["team", "above"]), "caseloads_above_threshold.csv", "caseloads_above")
