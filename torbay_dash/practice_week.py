@@ -189,8 +189,8 @@ def questions(f: Figures, count=count_text) -> list[str]:
                          f"({'; '.join(a for a in against if a)}): how do children keep the same worker, and what "
                          "would help permanent staff stay?")
     if f.supervision_overdue:
-        asked.append(f"{_plural(count(f.supervision_overdue), 'member', 'members')} of staff are overdue "
-                     "supervision: what gets in the way, and who covers reflective supervision meanwhile?")
+        asked.append(f"{_plural(count(f.supervision_overdue), 'member of staff is', 'members of staff are')} "
+                     "overdue supervision: what gets in the way, and who offers reflective supervision meanwhile?")
     for list_words, overdue in f.overdue_by_list.items():
         if overdue:
             asked.append(f"{_plural(count(overdue), 'child is', 'children are')} overdue on: {list_words}. "
@@ -694,6 +694,18 @@ def to_pdf(pack: Pack) -> bytes:
         pdf.set_text_color(*colour)
         pdf.multi_cell(width, height or size * 0.5, pdf_text(body), **line)
 
+    def column_width(column: str, cells: pd.Series) -> float:
+        """Room for the column's longest unbreakable word (an id must not wrap; headings are bold) and for
+        most of its longest cell, so that only long text wraps."""
+        texts = [pdf_text(v) for v in cells]
+        words = [w for text in texts for w in text.split()]
+        longest_word = max([pdf.get_string_width(w) for w in words] + [0])
+        pdf.set_font(style="B")
+        heading_word = max([pdf.get_string_width(w) for w in pdf_text(column).split()] + [0])
+        pdf.set_font(style="")
+        longest_cell = max([pdf.get_string_width(text) for text in texts] + [0])
+        return max(longest_word, heading_word, min(45.0, longest_cell), 5.0) + 2.5
+
     def grid(table: Table):
         text(9, table.caption, "B", 4.6)
         if table.frame.empty:
@@ -701,7 +713,7 @@ def to_pdf(pack: Pack) -> bytes:
             return
         pdf.set_font("Helvetica", "", 7.5 if len(table.frame.columns) > 5 else 8.5)
         pdf.set_text_color(11, 12, 12)
-        weights = [max(4, min(40, max([len(str(c))] + [len(str(v)) for v in table.frame[c]]))) for c in table.frame]
+        weights = [column_width(column, table.frame[column]) for column in table.frame.columns]
         with pdf.table(col_widths=tuple(weights), line_height=4.2, text_align="LEFT", padding=0.8, width=width,
                        headings_style=FontFace(emphasis="BOLD", fill_color=(243, 242, 241))) as rows:
             header = rows.row()
