@@ -430,12 +430,13 @@ def pdf_text(text) -> str:
     return str(text).translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
 
-def to_pdf(report: Report) -> bytes:
-    """The report as PDF (fpdf2): a cover with the stamp, then one priority per section, charts as PNG."""
+def pdf_document(title: str, stamp: list[tuple[str, str]]):
+    """An A4 PDF (fpdf2) with the stamp and page number in every footer, its text width in mm, and a writer
+    `text(size, body, style="", height=None, colour=...)` for a paragraph in the core font."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-    stamp_line = pdf_text(" | ".join(f"{k}: {v}" for k, v in report.stamp))
+    stamp_line = pdf_text(" | ".join(f"{k}: {v}" for k, v in stamp))
 
     class _PDF(FPDF):
         def footer(self):
@@ -445,7 +446,8 @@ def to_pdf(report: Report) -> bytes:
             self.multi_cell(0, 3.2, f"{stamp_line} | page {self.page_no()}", align="C")
 
     pdf = _PDF(orientation="P", unit="mm", format="A4")
-    pdf.set_title(pdf_text(report.title))
+    pdf.set_title(pdf_text(title))
+    pdf.set_lang("en")
     pdf.set_creator("torbay_dash")
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_margins(15, 15, 15)
@@ -457,6 +459,12 @@ def to_pdf(report: Report) -> bytes:
         pdf.set_text_color(*colour)
         pdf.multi_cell(width, height or size * 0.5, pdf_text(body), **line)
 
+    return pdf, width, text
+
+
+def to_pdf(report: Report) -> bytes:
+    """The report as PDF (fpdf2): a cover with the stamp, then one priority per section, charts as PNG."""
+    pdf, width, text = pdf_document(report.title, report.stamp)
     pdf.add_page()
     text(18, report.title, "B", 8)
     pdf.ln(2)
