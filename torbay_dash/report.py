@@ -380,14 +380,28 @@ def _key_figures(s: IndicatorSection) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Figure", "Value"])
 
 
-def to_html(report: Report) -> str:
-    """The report as one self-contained HTML page: inline CSS, charts as embedded PNG, a table per chart."""
+def html_start(title: str, stamp: list[tuple[str, str]], css: str = CSS) -> list[str]:
+    """A self-contained page's opening lines: head with inline CSS, then the header's title and stamp
+    (the header is left open for a note)."""
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{esc(report.title)}</title><style>{CSS}</style></head><body>",
-           f"<header><h1>{esc(report.title)}</h1><dl class=\"stamp\">"]
-    out += [f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in report.stamp]
-    out.append(f"</dl><p class=\"note\">{esc(DISCLOSURE_NOTE)} Changes from the year before are described as "
+           f"<title>{esc(title)}</title><style>{css}</style></head><body>",
+           f"<header><h1>{esc(title)}</h1><dl class=\"stamp\">"]
+    out += [f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in stamp]
+    out.append("</dl>")
+    return out
+
+
+def html_end(stamp: list[tuple[str, str]]) -> str:
+    """The page's closing lines: the stamp again in the footer, for a printed page that gets separated."""
+    return ("</main><footer><p class=\"note\">" + " · ".join(f"{esc(k)}: {esc(v)}" for k, v in stamp)
+            + "</p></footer></body></html>")
+
+
+def to_html(report: Report) -> str:
+    """The report as one self-contained HTML page: inline CSS, charts as embedded PNG, a table per chart."""
+    out = html_start(report.title, report.stamp)
+    out.append(f"<p class=\"note\">{esc(DISCLOSURE_NOTE)} Changes from the year before are described as "
                "up or down; better or worse is said only where statistical process control (SPC) finds special "
                "cause.</p></header><main>")
     out.append("<nav><h2>Priorities</h2><ol>" + "".join(
@@ -415,8 +429,7 @@ def to_html(report: Report) -> str:
                            + html_table(s.table, f"{h.indicator.title}, month by month") + "</details>")
             out.append("</div>")
         out.append("</section>")
-    out.append("</main><footer><p class=\"note\">" + " · ".join(f"{esc(k)}: {esc(v)}" for k, v in report.stamp)
-               + "</p></footer></body></html>")
+    out.append(html_end(report.stamp))
     return "\n".join(out)
 
 
