@@ -444,8 +444,9 @@ def pdf_text(text) -> str:
 
 
 def pdf_document(title: str, stamp: list[tuple[str, str]]):
-    """An A4 PDF (fpdf2) with the stamp and page number in every footer, its text width in mm, and a writer
-    `text(size, body, style="", height=None, colour=...)` for a paragraph in the core font."""
+    """An A4 PDF (fpdf2) opened on a first page with the title and the stamp, the stamp and page number in
+    every footer; with its text width in mm and a writer `text(size, body, style="", height=None, colour=...)`
+    for a paragraph in the core font."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -472,18 +473,18 @@ def pdf_document(title: str, stamp: list[tuple[str, str]]):
         pdf.set_text_color(*colour)
         pdf.multi_cell(width, height or size * 0.5, pdf_text(body), **line)
 
+    pdf.add_page()
+    text(18, title, "B", 8)
+    pdf.ln(2)
+    for key, value in stamp:
+        text(10, f"{key}: {value}", height=5.5)
+    pdf.ln(2)
     return pdf, width, text
 
 
 def to_pdf(report: Report) -> bytes:
     """The report as PDF (fpdf2): a cover with the stamp, then one priority per section, charts as PNG."""
     pdf, width, text = pdf_document(report.title, report.stamp)
-    pdf.add_page()
-    text(18, report.title, "B", 8)
-    pdf.ln(2)
-    for key, value in report.stamp:
-        text(10, f"{key}: {value}", height=5.5)
-    pdf.ln(2)
     text(9, DISCLOSURE_NOTE + " Changes from the year before are described as up or down; better or worse is "
          "said only where statistical process control (SPC) finds special cause.", height=4.5, colour=(80, 90, 95))
     pdf.ln(3)
