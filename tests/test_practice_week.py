@@ -4,8 +4,10 @@ The leaders' version carries no child id, no worker id and no count of 1 to 5 am
 managers' version lists only the scope's children. staff.py and team_children.py are written in other
 sessions: here they are stood in for by small modules (the children's rows come from the demo's own CP
 plans and care reviews, for every team, so the pack must keep to its scope by itself)."""
+import contextlib
 import datetime as dt
 import html
+import importlib.util
 import io
 import re
 import sys
@@ -82,8 +84,9 @@ def fake_team_establishment(db, as_at, scope):
                          "vacancy_fte": 1.5, "agency_pct": 100 * 2.0 / 8.5, "vacancy_pct": 15.0})
 
 
-@pytest.fixture(scope="module")
+@contextlib.contextmanager
 def stand_ins():
+    """The stand-in modules, in place only while packs are built (the real ones, once merged, are left alone)."""
     staff = types.ModuleType("torbay_dash.staff")
     staff.team_staff, staff.team_establishment = fake_team_staff, fake_team_establishment
     children = types.ModuleType("torbay_dash.team_children")
@@ -119,22 +122,25 @@ def demo(demo_root):
                 {names[busiest]: Scope((busiest,)), service_name: Scope(service_teams)})
 
 
+def _pdf_words(pdf: bytes) -> str:
+    return _words(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages))
+
+
 @pytest.fixture(scope="module")
-def packs(demo, stand_ins, tmp_path_factory):
-    """label, audience -> (pack, html text, pdf text)."""
+def packs(demo, tmp_path_factory):
+    """label, audience -> (pack, html text, pdf text), built with the stand-in modules."""
     folder = tmp_path_factory.mktemp("practice_week")
     built = {}
     for label, scope in demo.scopes.items():
         for audience in (pw.LEADERS, pw.MANAGERS):
-            pack = pw.build(demo.db, demo.settings, AS_AT, scope, label, audience, SEED, demo.teams)
+            with stand_ins():
+                pack = pw.build(demo.db, demo.settings, AS_AT, scope, label, audience, SEED, demo.teams)
             raw = pw.to_html(pack)
             pdf = pw.to_pdf(pack)
             name = f"{audience}_{len(scope.teams)}"
             (folder / f"{name}.html").write_text(raw, encoding="utf-8")
             (folder / f"{name}.pdf").write_bytes(pdf)
-            reader = pypdf.PdfReader(io.BytesIO(pdf))
-            pdf_text = _words(" ".join(page.extract_text() for page in reader.pages))
-            built[label, audience] = (pack, raw, pdf_text)
+            built[label, audience] = (pack, raw, _pdf_words(pdf))
     return built
 
 
@@ -217,17 +223,20 @@ def test_the_glance_compares_with_service_and_authority(packs, demo):
 
 
 # ---------------------------------------------------------------- the leaders' version
+def assert_names_no_one(pack, raw: str, pdf_text: str, person_ids: set, worker_ids: set):
+    for text in (pdf_text, raw, _html_words(raw)):
+        tokens = _tokens(text)
+        assert not tokens & person_ids, (pack.label, sorted(tokens & person_ids)[:5])
+        assert not tokens & worker_ids, (pack.label, sorted(tokens & worker_ids)[:5])
+    assert pack.children is None
+    for table in pw.tables(pack):
+        for column in table.frame.columns:
+            assert not _tokens(" ".join(map(str, table.frame[column]))) & (person_ids | worker_ids)
+
+
 def test_leaders_pack_names_no_child_and_no_worker(packs, demo, person_ids, worker_ids):
     for label in demo.scopes:
-        pack, raw, pdf_text = packs[label, pw.LEADERS]
-        for text in (pdf_text, raw, _html_words(raw)):
-            tokens = _tokens(text)
-            assert not tokens & person_ids, (label, sorted(tokens & person_ids)[:5])
-            assert not tokens & worker_ids, (label, sorted(tokens & worker_ids)[:5])
-        assert pack.children is None
-        for table in pw.tables(pack):
-            for column in table.frame.columns:
-                assert not _tokens(" ".join(map(str, table.frame[column]))) & (person_ids | worker_ids)
+        assert_names_no_one(*packs[label, pw.LEADERS], person_ids, worker_ids)
     managers_text = packs[list(demo.scopes)[0], pw.MANAGERS][2]
     assert _tokens(managers_text) & person_ids and _tokens(managers_text) & worker_ids   # the check can fail
 
@@ -235,25 +244,32 @@ def test_leaders_pack_names_no_child_and_no_worker(packs, demo, person_ids, work
 SMALL = re.compile(r"(?<![\w.,/:])[1-5](?![\w.,/:%])")
 
 
+def assert_no_small_count(pack, list_words) -> bool:
+    """No count of 1 to 5 among the figures the pack's tables print, its questions or its trends; True if
+    some figure was hidden as 'c'."""
+    hidden_seen = False
+    for table in pw.tables(pack):
+        for column in list(table.frame.columns)[1:]:
+            if column in WORD_COLUMNS:
+                continue
+            cells = [str(c) for c in table.frame[column]]
+            assert not any(SMALL.search(c) for c in cells), (table.caption, column, cells)
+            hidden_seen |= "c" in cells or any(c.startswith("c of") or "(c of" in c for c in cells)
+    for question in pack.questions:
+        plain = question
+        for words in list_words:
+            plain = re.sub(re.escape(words), "", plain, flags=re.IGNORECASE)
+        assert not SMALL.search(plain), question
+    for block in pack.sections[1].blocks:
+        if isinstance(block, pw.Bullets):
+            assert not any(re.search(r"n = [1-5]\)", sentence) for sentence in block.items)
+    return hidden_seen
+
+
 def test_leaders_pack_prints_no_count_of_one_to_five(packs, demo):
     hidden_seen = False
     for label in demo.scopes:
-        pack = packs[label, pw.LEADERS][0]
-        for table in pw.tables(pack):
-            for column in list(table.frame.columns)[1:]:
-                if column in WORD_COLUMNS:
-                    continue
-                cells = [str(c) for c in table.frame[column]]
-                assert not any(SMALL.search(c) for c in cells), (table.caption, column, cells)
-                hidden_seen |= "c" in cells or any(c.startswith("c of") or "(c of" in c for c in cells)
-        for question in pack.questions:
-            plain = question
-            for words in CHILD_LISTS.values():
-                plain = plain.replace(words, "")
-            assert not SMALL.search(plain), question
-        for block in pack.sections[1].blocks:
-            if isinstance(block, pw.Bullets):
-                assert not any(re.search(r"n = [1-5]\)", sentence) for sentence in block.items)
+        hidden_seen |= assert_no_small_count(packs[label, pw.LEADERS][0], CHILD_LISTS.values())
     assert hidden_seen, "the demo has small counts to hide"
     team_pack = packs[list(demo.scopes)[0], pw.LEADERS][0]
     caseloads = next(t for t in pw.tables(team_pack) if t.caption.startswith("Caseloads by team")).frame
@@ -319,7 +335,7 @@ def test_questions_follow_the_rules():
     assert asked[0].startswith("2 of 8 staff carry more than 20 cases per FTE")
     assert asked[1].startswith("Agency staff are 36.0% of social work FTE (the authority 22.0%; target 20%)")
     assert asked[2].startswith("1 member of staff is overdue supervision")
-    assert asked[3].startswith("3 children are overdue on: statutory visit overdue (in care).")
+    assert asked[3].startswith("Statutory visit overdue (in care): 3 children overdue.")
     assert not any("care review overdue" in q for q in asked)
     assert asked[4].startswith("Case audits graded good or better: 40.0% here against 60.0%")
     assert asked[5].startswith("7 audit actions are past due")
@@ -329,7 +345,7 @@ def test_questions_follow_the_rules():
     assert len(asked) == 8
 
     leaders = pw.questions(busy, suppress_small)
-    assert leaders[0].startswith("c of 8 staff") and leaders[3].startswith("c children are overdue")
+    assert leaders[0].startswith("c of 8 staff") and leaders[3].startswith("Statutory visit overdue (in care): c ")
     assert leaders[5].startswith("7 audit actions")
 
     # Agency share: a question above the target, or 10 points above the authority; not below both.
@@ -357,3 +373,20 @@ def test_comparison_with_the_authority():
     words = pw.comparison_words(REGISTRY[caseload], verdict)
     assert words == "higher than the authority (worse; not tested for chance)"
     assert pw.compare_with_authority(_headline(visits, 0, 0), _headline(visits, 300, 400)) == ""
+
+
+# ---------------------------------------------------------------- with the real modules, once merged
+def test_the_pack_with_the_real_staff_and_children_modules(demo, person_ids, worker_ids):
+    """Once staff.py and team_children.py are merged, the same rules hold with their rows."""
+    if not all(importlib.util.find_spec(f"torbay_dash.{m}") for m in ("staff", "team_children")):
+        pytest.skip("staff.py and team_children.py are not merged yet")
+    from torbay_dash import team_children
+    label, scope = next(iter(demo.scopes.items()))
+    leaders = pw.build(demo.db, demo.settings, AS_AT, scope, label, pw.LEADERS, SEED, demo.teams)
+    assert_names_no_one(leaders, pw.to_html(leaders), _pdf_words(pw.to_pdf(leaders)), person_ids, worker_ids)
+    assert_no_small_count(leaders, getattr(team_children, "LISTS", {}).values())
+    assert any(t.caption.startswith("Caseloads by team") for t in pw.tables(leaders))
+    managers = pw.build(demo.db, demo.settings, AS_AT, scope, label, pw.MANAGERS, SEED, demo.teams)
+    expected = team_children.children_now(demo.db, AS_AT, demo.settings, scope)
+    assert set(managers.children["person_id"]) == set(expected["person_id"]) and len(expected)
+    assert set(managers.children["team"]) <= set(scope.teams)

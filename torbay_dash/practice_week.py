@@ -28,8 +28,8 @@ from .db import SnapshotDB, read_sql
 from .headlines import Headline, headlines
 from .indicators import PERCENT, REGISTRY
 from .periods import Period, last_complete_month_end
-from .report import (CSS, DISCLOSURE_NOTE, FTE_BASED, SUPPRESSED, count_text, esc, figure_texts, hides, html_table,
-                     pdf_text, suppress_small, suppressed)
+from .report import (CSS, DISCLOSURE_NOTE, FTE_BASED, SUPPRESSED, count_text, esc, figure_texts, hides, html_end,
+                     html_start, html_table, pdf_document, pdf_text, suppress_small, suppressed)
 from .settings import LocalAuthority
 
 MANAGERS, LEADERS = "managers", "leaders"
@@ -193,8 +193,8 @@ def questions(f: Figures, count=count_text) -> list[str]:
                      "overdue supervision: what gets in the way, and who offers reflective supervision meanwhile?")
     for list_words, overdue in f.overdue_by_list.items():
         if overdue:
-            asked.append(f"{_plural(count(overdue), 'child is', 'children are')} overdue on: {list_words}. "
-                         "What is the plan for each, and who checks it happens?")
+            asked.append(f"{list_words[:1].upper()}{list_words[1:]}: {_plural(count(overdue), 'child', 'children')} "
+                         "overdue. What is the plan for each, and who checks it happens?")
     if f.audits_compared == WORSE:
         asked.append(f"Case audits graded good or better: {f.good_or_better_pct:.1f}% here against "
                      f"{f.authority_good_or_better_pct:.1f}% across the authority: which themes lie behind it, "
@@ -437,37 +437,50 @@ def _staff(db: SnapshotDB, as_at: dt.date, settings: LocalAuthority, scope: Scop
         if not suppress and not staff.empty:
             ordered = staff.sort_values(["cases_per_fte", "worker_id"], ascending=[False, True], na_position="last")
             section.blocks.append(Table(f"Staff of {label}, highest caseload first", pd.DataFrame({
-                "Worker": ordered["worker_id"], "Team": [team_name.get(t, t) for t in ordered["team"]],
-                "Role": ordered["role"], "Employment": ordered["employment_type"],
-                "Agency": ["yes" if a else "no" for a in ordered["agency"]],
+                "Worker": ordered["worker_id"].fillna(""), "Team": [team_name.get(t, t) for t in ordered["team"]],
+                "Role": ordered["role"].fillna(""), "Employment": ordered["employment_type"].fillna(""),
+                "Agency": [_yes(a) or "no" for a in ordered["agency"]],
                 "FTE": [_fte(v) for v in ordered["fte"]], "Cases": [count_text(v) for v in ordered["cases"]],
                 "Cases per FTE": [_fte(v) for v in ordered["cases_per_fte"]],
-                "Above threshold": ["yes" if a else "" for a in ordered["above_threshold"]],
+                "Above threshold": [_yes(a) for a in ordered["above_threshold"]],
                 "Last supervision": [_date_text(d) for d in ordered["last_supervision"]],
-                "Supervision overdue": ["yes" if a else "" for a in ordered["supervision_overdue"]]})))
+                "Supervision overdue": [_yes(a) for a in ordered["supervision_overdue"]]})))
     establishment = _in_scope(staff_module.team_establishment(db, as_at, scope), scope)
     whole = staff_module.team_establishment(db, as_at, EVERYTHING)
     if establishment is not None and whole is not None:
-        sums = ("sum(funded_fte) AS funded_fte, sum(filled_fte) AS filled_fte, sum(agency_fte) AS agency_fte, "
-                "sum(vacancy_fte) AS vacancy_fte")
-        totals = db.query(f"""
-            SELECT team, funded_fte, filled_fte, agency_fte, vacancy_fte, agency_pct, vacancy_pct, 0 AS rank
-            FROM mine
-            UNION ALL
-            SELECT 'The authority', *, 100 * agency_fte / nullif(filled_fte, 0),
-                   100 * vacancy_fte / nullif(funded_fte, 0), 1
-            FROM (SELECT {sums} FROM whole)
-            ORDER BY rank, team""", frames={"mine": establishment, "whole": whole})
-        section.blocks.append(Table(f"Establishment at {as_at:%-d %B %Y}, {label} and the authority (FTE)",
-                                    pd.DataFrame({
-            "Team": [team_name.get(t, t) for t in totals["team"]],
-            "Funded": [_fte(v) for v in totals["funded_fte"]], "Filled": [_fte(v) for v in totals["filled_fte"]],
-            "Agency": [_fte(v) for v in totals["agency_fte"]], "Vacant": [_fte(v) for v in totals["vacancy_fte"]],
-            "Agency share": [_pct(v) for v in totals["agency_pct"]],
-            "Vacancy rate": [_pct(v) for v in totals["vacancy_pct"]]})))
+        section.blocks.append(_establishment(db, as_at, settings, scope, label, team_name, establishment, whole))
     section.blocks.append("Staff FTE measures are not suppressed (as the DfE's workforce census publishes them); "
                           "counts of staff and cases are.")
     return section
+
+
+def _establishment(db: SnapshotDB, as_at: dt.date, settings: LocalAuthority, scope: Scope, label: str,
+                   team_name: dict, establishment: pd.DataFrame, whole: pd.DataFrame) -> Table:
+    """Funded, filled, agency and vacant FTE by team, then for the scope and the authority: FTE summed, and
+    the shares the workforce indicators give (the establishment's own shares are theirs, team by team)."""
+    month = [Period(as_at.replace(day=1), as_at)]
+    columns = ["funded_fte", "filled_fte", "agency_fte", "vacancy_fte", "agency_pct", "vacancy_pct"]
+    rows = [{"name": team_name.get(r["team"], r["team"]), **{c: r[c] for c in columns}}
+            for r in establishment.sort_values("team").to_dict("records")]
+    totals = [(f"All of {label}", establishment, scope)] if len(establishment) > 1 else []
+    for name, frame, where in totals + [("The authority", whole, EVERYTHING)]:
+        summed = db.query("SELECT sum(funded_fte) AS funded_fte, sum(filled_fte) AS filled_fte, "
+                          "sum(agency_fte) AS agency_fte, sum(vacancy_fte) AS vacancy_fte FROM frame",
+                          frames={"frame": frame}).iloc[0].to_dict()
+        shares = {f"{kind}_pct": compute(db, REGISTRY[f"sw_{kind}_rate_pct"], month, settings, scope=where)
+                  ["value"].iloc[0] for kind in ("agency", "vacancy")}
+        rows.append({"name": name, **summed, **shares})
+    return Table(f"Establishment at {as_at:%-d %B %Y}, {label} and the authority (FTE)", pd.DataFrame({
+        "Team": [r["name"] for r in rows],
+        "Funded": [_fte(r["funded_fte"]) for r in rows], "Filled": [_fte(r["filled_fte"]) for r in rows],
+        "Agency": [_fte(r["agency_fte"]) for r in rows], "Vacant": [_fte(r["vacancy_fte"]) for r in rows],
+        "Agency share": [_pct(r["agency_pct"]) for r in rows],
+        "Vacancy rate": [_pct(r["vacancy_pct"]) for r in rows]}))
+
+
+def _yes(flag) -> str:
+    """'yes' for a true flag; '' for false or unknown (a null is not a yes)."""
+    return "yes" if flag is not None and not pd.isna(flag) and bool(flag) else ""
 
 
 def _staff_from_indicators(db, as_at, settings, scope, team_name, section) -> Section:
@@ -636,12 +649,7 @@ def _note(pack: Pack) -> str:
 
 def to_html(pack: Pack) -> str:
     """The pack as one self-contained, printable HTML page: headings, captioned tables, no chart."""
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{esc(pack.title)}</title><style>{PACK_CSS}</style></head><body>",
-           f'<header><h1>{esc(pack.title)}</h1><dl class="stamp">']
-    out += [f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in pack.stamp]
-    out.append("</dl>")
+    out = html_start(pack.title, pack.stamp, PACK_CSS)
     out.append(f'<p class="{"note" if pack.leaders else "confidential"}">{esc(_note(pack))}</p></header><main>')
     out.append("<nav><h2>Contents</h2><ol>" + "".join(
         f'<li><a href="#section-{n}">{esc(s.title.split(". ", 1)[-1])}</a></li>'
@@ -659,40 +667,16 @@ def to_html(pack: Pack) -> str:
             else:
                 out.append(f"<p>{esc(block)}</p>")
         out.append("</section>")
-    out.append('</main><footer><p class="note">' + " · ".join(f"{esc(k)}: {esc(v)}" for k, v in pack.stamp)
-               + "</p></footer></body></html>")
+    out.append(html_end(pack.stamp))
     return "\n".join(out)
 
 
 # ---------------------------------------------------------------- PDF
 def to_pdf(pack: Pack) -> bytes:
     """The pack as PDF (fpdf2): the same content as the HTML, tables with heading rows."""
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
     from fpdf.fonts import FontFace
 
-    stamp_line = pdf_text(" | ".join(f"{k}: {v}" for k, v in pack.stamp))
-
-    class _PDF(FPDF):
-        def footer(self):
-            self.set_y(-13)
-            self.set_font("Helvetica", "", 7)
-            self.set_text_color(80, 90, 95)
-            self.multi_cell(0, 3.2, f"{stamp_line} | page {self.page_no()}", align="C")
-
-    pdf = _PDF(orientation="P", unit="mm", format="A4")
-    pdf.set_title(pdf_text(pack.title))
-    pdf.set_lang("en")
-    pdf.set_creator("torbay_dash")
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_margins(15, 15, 15)
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-    line = dict(new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def text(size, body, style="", height=None, colour=(11, 12, 12)):
-        pdf.set_font("Helvetica", style, size)
-        pdf.set_text_color(*colour)
-        pdf.multi_cell(width, height or size * 0.5, pdf_text(body), **line)
+    pdf, width, text = pdf_document(pack.title, pack.stamp)
 
     def column_width(column: str, cells: pd.Series) -> float:
         """Room for the column's longest unbreakable word (an id must not wrap; headings are bold) and for
@@ -726,12 +710,6 @@ def to_pdf(pack: Pack) -> bytes:
                                       else value))
         pdf.ln(2)
 
-    pdf.add_page()
-    text(18, pack.title, "B", 8)
-    pdf.ln(2)
-    for key, value in pack.stamp:
-        text(10, f"{key}: {value}", height=5.5)
-    pdf.ln(2)
     text(9.5, _note(pack), "" if pack.leaders else "B", 4.6, (80, 90, 95) if pack.leaders else (212, 53, 28))
     for sec in pack.sections:
         pdf.ln(4)
