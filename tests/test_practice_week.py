@@ -390,3 +390,16 @@ def test_the_pack_with_the_real_staff_and_children_modules(demo, person_ids, wor
     expected = team_children.children_now(demo.db, AS_AT, demo.settings, scope)
     assert set(managers.children["person_id"]) == set(expected["person_id"]) and len(expected)
     assert set(managers.children["team"]) <= set(scope.teams)
+
+
+def test_secondary_suppression_of_team_rows():
+    rows = [{"graded": 30, "good": 17}, {"graded": 24, "good": 0}, {"graded": 21, "good": 12},
+            {"graded": 4, "good": 2}]
+    # graded: 4 is hidden, so the next smallest (21) is too; good: 2 is hidden, 12 too (0 gives nothing away).
+    assert pw.secondary_hidden(rows, ("graded", "good")) == [set(), set(), {"graded", "good"}, set()]
+    # two small counts already hide each other; none, nothing to add
+    assert pw.secondary_hidden([{"n": 3}, {"n": 4}, {"n": 40}], ("n",)) == [set(), set(), set()]
+    assert pw.secondary_hidden([{"n": 30}, {"n": 40}], ("n",)) == [set(), set()]
+    row = {"case_audits": 21, "graded": 21, "good_or_better": 12}
+    shown = pw._grade_row("Team", row, True, {"graded"})
+    assert shown["Graded"] == "c" and shown["Good or better (%)"] == "c" and shown["Case audits"] == "21"

@@ -339,14 +339,34 @@ def _audit_totals(db: SnapshotDB, frame: pd.DataFrame) -> dict:
     return {k: (0 if pd.isna(v) else int(v)) for k, v in totals.iloc[0].items()}
 
 
-def _grade_row(name: str, row: dict, suppress: bool) -> dict:
+AUDIT_COUNTS = ("case_audits", "graded", "good_or_better")
+
+
+def secondary_hidden(rows: list[dict], columns) -> list[set]:
+    """For each row, the columns to hide beyond its own counts of 1 to 5: where a column has exactly one
+    such count, the smallest other non-zero count too, so that the scope's total (printed beside the team
+    rows, and in the team at a glance) less the shown rows cannot give the hidden one."""
+    extra = [set() for _ in rows]
+    for column in columns:
+        values = [row[column] for row in rows]
+        small = [i for i, v in enumerate(values) if suppress_small(v) == SUPPRESSED]
+        others = sorted((v, i) for i, v in enumerate(values) if i not in small and v)
+        if len(small) == 1 and others:
+            extra[others[0][1]].add(column)
+    return extra
+
+
+def _grade_row(name: str, row: dict, suppress: bool, hidden_columns: set = frozenset()) -> dict:
     indicator = REGISTRY[GOOD_OR_BETTER]
     good, graded = row["good_or_better"], row["graded"]
     share = None if not graded else 100.0 * good / graded
-    hidden = suppress and hides(indicator, good, graded)
-    return {"Audits of": name, "Case audits": _shown(row["case_audits"], suppress),
-            "Graded": _shown(graded, suppress), "Good or better": _shown(good, suppress),
-            "Good or better (%)": SUPPRESSED if hidden else _pct(share)}
+    hidden = suppress and (hides(indicator, good, graded) or bool(hidden_columns & {"graded", "good_or_better"}))
+
+    def shown(column):
+        return SUPPRESSED if column in hidden_columns and row[column] else _shown(row[column], suppress)
+
+    return {"Audits of": name, "Case audits": shown("case_audits"), "Graded": shown("graded"),
+            "Good or better": shown("good_or_better"), "Good or better (%)": SUPPRESSED if hidden else _pct(share)}
 
 
 def _audits(db: SnapshotDB, as_at: dt.date, period: Period, scope: Scope, label: str, team_name: dict,
@@ -359,12 +379,17 @@ def _audits(db: SnapshotDB, as_at: dt.date, period: Period, scope: Scope, label:
     section.blocks.append(f"Audits dated from {period.start:%-d %B %Y} to {period.end:%-d %B %Y}; a case audit's "
                           "grade is the moderated grade where there is one.")
     by_team = _in_scope(by_team.rename(columns={"who": "team"}), scope)
-    rows = [_grade_row(team_name.get(r["team"], r["team"]), r, suppress) for r in by_team.to_dict("records")]
+    records = by_team.to_dict("records")
+    extra = secondary_hidden(records, AUDIT_COUNTS) if suppress else [set() for _ in records]
+    rows = [_grade_row(team_name.get(r["team"], r["team"]), r, suppress, more) for r, more in zip(records, extra)]
     if len(by_team) > 1:
         rows.append(_grade_row(f"All of {label}", _audit_totals(db, by_team), suppress))
     everyone = queries.audits_by(db, period, "team", EVERYTHING)
     rows.append(_grade_row("The authority", _audit_totals(db, everyone), suppress))
     section.blocks.append(Heading("Grades"))
+    if any(extra):
+        section.blocks.append("Where a single team's count is hidden, the next smallest is hidden too, so the "
+                              "total cannot give it back.")
     section.blocks.append(Table(f"Case audit grades, {label} and the authority", pd.DataFrame(rows)))
 
     themes = queries.audit_themes(db, [period], scope)
@@ -521,11 +546,13 @@ def _children(db: SnapshotDB, as_at: dt.date, settings: LocalAuthority, scope: S
         section.blocks.append(f"No child of {label} is on any list at {as_at:%-d %B %Y}.")
         return section, children
     if suppress:
-        section.blocks.append(f"Children of {label} on each list at {as_at:%-d %B %Y}; no child is named here.")
+        # Children and those overdue only: with 'due soon' beside them, a list of two statuses would give a
+        # hidden count back by subtraction.
+        section.blocks.append(f"Children of {label} on each list at {as_at:%-d %B %Y}, and of them those overdue; "
+                              "no child is named here.")
         section.blocks.append(Table(f"Children needing action, {label}", pd.DataFrame({
             "List": counts["list_words"], "Children": [_shown(v, True) for v in counts["children"]],
-            "Overdue": [_shown(v, True) for v in counts["overdue"]],
-            "Due soon": [_shown(v, True) for v in counts["due_soon"]]})))
+            "Overdue": [_shown(v, True) for v in counts["overdue"]]})))
         return section, None
     section.blocks.append(f"Every child of {label} on a list at {as_at:%-d %B %Y}, the overdue first "
                           "(pseudonymous ids: the case record gives the rest).")
