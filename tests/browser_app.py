@@ -20,8 +20,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = {"": "Overview", "safeguarding": "Safeguarding", "cared-for-children": "Cared-for children",
-         "workforce": "Workforce", "quality-assurance": "Quality assurance", "data-quality": "Data quality",
-         "definitions": "Definitions"}
+         "workforce": "Workforce", "quality-assurance": "Quality assurance", "team?team=Permanence": "Team",
+         "data-quality": "Data quality", "definitions": "Definitions"}
 
 
 def browser_available() -> bool:
