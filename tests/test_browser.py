@@ -143,7 +143,7 @@ def test_an_overview_tile_opens_its_area_page_on_that_indicator(server, browser)
     try:
         page.goto(f"{server}/?team=Assessment+team+1")
         _settled(page)
-        assert page.get_by_role("heading", name="At a glance").is_visible()
+        assert page.get_by_role("heading", name="At a glance", exact=True).is_visible()
         assert page.get_by_text("Improved for real").is_visible()
         page.locator('a[href*="indicator=assessments_45wd_pct"]').first.click()
         page.wait_for_url("**/safeguarding?**", timeout=30000)

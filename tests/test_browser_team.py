@@ -1,9 +1,6 @@
 """A team bar (or a link under the table view) leads to the team's page, whose Practice Week pack downloads and
 passes axe: Playwright driving Chromium against the running app.
 
-Tests marked xfail(strict=True) record app bugs (see each reason): once fixed they pass, strict xfail fails
-them as XPASS, and the marker comes off.
-
 Skipped where Chromium is absent, except in CI (CI=true), where a missing browser fails.
 """
 import io
@@ -90,8 +87,6 @@ def _download(page, name: str) -> bytes:
     return data
 
 
-@pytest.mark.xfail(strict=True, reason="teams_at_a_glance's st.switch_page(..., query_params={'team': ...}) raises "
-                                       "'Cannot directly set query parameter 'team' - it is bound to a widget'")
 def test_a_team_bar_leads_to_the_team_page(server, browser):
     page = browser.new_page(viewport={"width": WIDTH, "height": 1000})
     try:
@@ -109,8 +104,6 @@ def test_a_team_bar_leads_to_the_team_page(server, browser):
         page.close()
 
 
-@pytest.mark.xfail(strict=True, reason="a page_link to team?team=X in a running session keeps the sidebar's "
-                                       "Team (bound to the URL) at its session value: the page asks for a team")
 def test_a_team_link_under_the_table_view_leads_to_the_team_page(server, browser):
     page = browser.new_page(viewport={"width": WIDTH, "height": 1000})
     try:
@@ -159,8 +152,6 @@ def test_the_team_pages_practice_week_pack_downloads_and_passes_axe(server, brow
         page.close()
 
 
-@pytest.mark.xfail(strict=True, reason="each download button's on_click (the access log) reruns the page, and the "
-                                       "pack is drawn only on the run where 'Prepare the pack' was pressed")
 def test_both_pack_files_can_be_downloaded_after_one_prepare(server, browser):
     page = browser.new_page(viewport={"width": WIDTH, "height": 1000}, accept_downloads=True)
     try:

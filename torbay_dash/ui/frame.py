@@ -259,6 +259,9 @@ def sidebar(viewer: User) -> Filters | None:
                                    else services.get(s, s))
             in_service = teams if service == ALL else teams[teams["service_id"] == service]
             names = unique_labels(in_service["team_id"], in_service["team_name"])
+            linked = {label: team_id for team_id, label in names.items()}.get(st.query_params.get("team"))
+            if linked is not None and st.session_state.get("team", linked) != linked:
+                st.session_state["team"] = linked  # a link to a team's page names the team: it wins over the last
             team = st.selectbox("Team", [ALL, *names], key="team", bind="query-params",
                                 format_func=lambda t: ("All teams" if allowed.teams is None else "All your teams")
                                 if t == ALL else names.get(t, t))

@@ -20,8 +20,8 @@ from ..store import data_root
 from . import door
 from .data import cache_key, fingerprint_of, previous_snapshot, root_settings, snapshot_db
 from .frame import ALL, Filters
-from .widgets import (TEAM_PAGE, as_at_period, chart, children_table, guarded, lists_allowed, table, team_label,
-                      team_link, url_choice)
+from .widgets import (TEAM_PAGE, as_at_period, chart, children_table, guarded, lists_allowed, table, team_link,
+                      url_choice)
 
 def own_team(filters: Filters) -> Filters:
     """With no team chosen and exactly one team in scope (a team manager's), that team."""
@@ -221,9 +221,24 @@ def worker_view(filters: Filters) -> None:
                            f"caseload of worker {worker}")
 
 
-def practice_week(filters: Filters) -> None:
-    """The Practice Week pack, one click: for managers (child lists) or for visiting leaders and members."""
+@st.cache_data(show_spinner="Preparing the Practice Week pack…", max_entries=20)
+def _pack(root: str, snapshot_id: str, fingerprint: str, as_at: dt.date, teams, label: str, audience: str, seed: int,
+          _department: pd.DataFrame) -> tuple[str, bytes]:
+    """The pack as HTML and PDF, built once for a scope, audience and seed (both downloads serve the same build)."""
     from .. import practice_week as pack
+    built = pack.build(snapshot_db(root, snapshot_id, fingerprint), root_settings(root), as_at, Scope(teams), label,
+                       audience, seed, _department)
+    return pack.to_html(built), pack.to_pdf(built)
+
+
+PACK_READY = "_torbay_pack_ready"
+
+
+def practice_week(filters: Filters) -> None:
+    """The Practice Week pack, one click: for managers (child lists) or for visiting leaders and members.
+
+    Once prepared, both download buttons stay for the same scope, audience and snapshot: a download reruns the
+    page (to write the access log), and the other file must still be there."""
     scope_name = filters.scope_label
     audiences = {"leaders": "Visiting leaders and members: figures only, small numbers suppressed"}
     if filters.lists_children and filters.shows_workers:
@@ -231,22 +246,26 @@ def practice_week(filters: Filters) -> None:
     audience = url_choice("Pack for", list(audiences), key="pack_for", default=list(audiences)[0],
                           format_func=audiences.get)
     seed = int(filters.as_at.strftime("%Y%m"))
-    if not st.button("Prepare the pack", key="pack_prepare", icon=":material/description:"):
+    wanted = (filters.snapshot.id, filters.scope.teams, audience, seed)
+    if st.button("Prepare the pack", key="pack_prepare", icon=":material/description:"):
+        st.session_state[PACK_READY] = wanted
+    if st.session_state.get(PACK_READY) != wanted:
         st.caption(f"The pack for {scope_name} at {filters.as_at:%d %B %Y}; its suggested sample of cases is drawn "
                    f"with seed {seed}.")
         return
     with guarded("The Practice Week pack"):
-        db = snapshot_db(*cache_key(filters))
-        built = pack.build(db, root_settings(str(data_root())), filters.as_at, filters.scope, scope_name, audience,
-                           seed, filters.teams)
+        html, pdf = _pack(*cache_key(filters), filters.as_at, filters.scope.teams, scope_name, audience, seed,
+                          filters.teams)
         stem = f"practice_week_{scope_name.replace(' ', '_')}_{audience}_{filters.as_at:%Y%m%d}"
         logged = {"what": f"Practice Week pack ({audience}) for {scope_name}", "filters": filters.for_log(),
                   "page": filters.page}
+        st.caption(f"The pack for {scope_name} ({audiences[audience].split(':')[0].lower()}), at "
+                   f"{filters.as_at:%d %B %Y}, seed {seed}.")
         left, right = st.columns(2)
-        left.download_button("Download the pack (HTML)", pack.to_html(built), file_name=f"{stem}.html",
-                              mime="text/html", key="pack_html", icon=":material/download:",
-                              on_click=lambda: door.log_event("exported", **logged))
-        right.download_button("Download the pack (PDF)", pack.to_pdf(built), file_name=f"{stem}.pdf",
+        left.download_button("Download the pack (HTML)", html, file_name=f"{stem}.html",
+                             mime="text/html", key="pack_html", icon=":material/download:",
+                             on_click=lambda: door.log_event("exported", **logged))
+        right.download_button("Download the pack (PDF)", pdf, file_name=f"{stem}.pdf",
                               mime="application/pdf", key="pack_pdf", icon=":material/download:",
                               on_click=lambda: door.log_event("exported", **logged))
 
@@ -283,7 +302,16 @@ def teams_at_a_glance(filters: Filters) -> None:
                 with columns[i % 3]:
                     team_link(filters, team_id, label=filters.team_name(team_id))
             return
-        event = chart(team_lists_chart(frame), "children overdue by team", on_select="rerun", key="teams_glance_chart")
-        picked = (event or {}).get("selection", {}).get("team_pick") or []
-        if picked and picked[0].get("team") in set(frame["team"]):
-            st.switch_page(TEAM_PAGE, query_params={"team": team_label(filters, picked[0]["team"])})
+        chart(team_lists_chart(frame), "children overdue by team", key="teams_glance_chart",
+              on_select=lambda: open_picked_team(set(frame["team"])))
+
+
+def open_picked_team(teams: set[str]) -> None:
+    """A bar's click: its team in the sidebar's Team choice (bound to the URL), then the Team page.
+
+    Set in the chart's callback, before the sidebar is drawn: a bound widget's URL parameter cannot be
+    set by st.switch_page, nor its value once the widget is drawn on this run."""
+    picked = st.session_state["teams_glance_chart"]["selection"].get("team_pick") or []
+    if picked and picked[0].get("team") in teams:
+        st.session_state["team"] = picked[0]["team"]
+        st.switch_page(TEAM_PAGE)
