@@ -31,6 +31,7 @@ from .periods import Period, last_complete_month_end
 from .report import (CSS, DISCLOSURE_NOTE, FTE_BASED, SUPPRESSED, count_text, esc, figure_texts, hides, html_end,
                      html_start, html_table, pdf_document, pdf_text, suppress_small, suppressed)
 from .settings import LocalAuthority
+from .team_profile import MIN_MONTHLY_N, spc_applies, without_spc
 
 MANAGERS, LEADERS = "managers", "leaders"
 AUDIENCE_WORDS = {MANAGERS: "the team's managers", LEADERS: "visiting leaders and members"}
@@ -324,11 +325,13 @@ def _trends(mine: dict, suppress: bool) -> Section:
         if not _has_figure(h):
             continue
         hidden = suppressed(h).suppressed if suppress else ()
-        sentences.append(narrative.describe(h, hidden))
+        sentences.append(narrative.describe(without_spc(h), hidden)
+                         + ("" if spc_applies(h) else " Too few each month for SPC to read."))
     section = Section("2. Trends in plain words")
     section.blocks.append("Each measure against its own last 36 months: a change from the year before is only up "
                           "or down; better or worse is said only where statistical process control (SPC) finds "
-                          "special cause.")
+                          f"special cause, and SPC is read only where the months each rest on "
+                          f"{MIN_MONTHLY_N} or more (as on the Team page).")
     section.blocks.append(Bullets(tuple(sentences)) if sentences else "No measure has figures for this scope.")
     return section
 
@@ -634,7 +637,7 @@ def build(db: SnapshotDB, settings: LocalAuthority, as_at: dt.date, scope: Scope
         figures.audits_compared = verdicts[GOOD_OR_BETTER]
     figures.worse_than_authority = tuple(mine[i].indicator.title for i, v in verdicts.items() if v == WORSE)
     figures.special_cause_concern = tuple(mine[i].indicator.title for i in verdicts
-                                          if str(mine[i].variation or "").startswith("concern"))
+                                          if str(without_spc(mine[i]).variation or "").startswith("concern"))
 
     audit_period = g.period or Period(as_at.replace(day=1), as_at)
     sections = [glance, _trends(mine, suppress),

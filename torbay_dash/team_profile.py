@@ -8,6 +8,7 @@ events (MIN_MONTHLY_N) for a month-to-month signal to mean something. No Streaml
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 
@@ -55,12 +56,23 @@ def interval(h: Headline) -> tuple[float, float] | None:
     return None if low_high is None else (100 * low_high[0], 100 * low_high[1])
 
 
+def spc_applies(h: Headline) -> bool:
+    """Whether the scope's months carry enough for SPC to tell a signal from one child's difference."""
+    n = monthly_n(h)
+    return not h.unavailable and n is not None and n >= MIN_MONTHLY_N
+
+
+def without_spc(h: Headline) -> Headline:
+    """The headline with its SPC reading dropped where the months are too small to read (see spc_applies)."""
+    return h if spc_applies(h) else replace(h, spc=None, variation=None, assurance=None)
+
+
 def spc_reading(h: Headline) -> str:
     """The SPC reading in words, or why it is not read for this team."""
     if h.unavailable:
         return "unavailable"
-    n = monthly_n(h)
-    if n is None or n < MIN_MONTHLY_N:
+    if not spc_applies(h):
+        n = monthly_n(h)
         return f"not read: too few each month (median {0 if n is None else n:g}, fewer than {MIN_MONTHLY_N})"
     return narrative.variation_words(h.variation)
 
