@@ -51,6 +51,8 @@ RAW = [84.7512038523 - i * 0.37 for i in range(17)]     # what the audit heard r
 TEAMS = pd.DataFrame({"team": ["T1", "T2", "T3"], "team_name": ["Team one", "Team two", "Team three"],
                       "numerator": [40.0, 9.0, 3.0], "denominator": [47.0, 11.0, 7.0]}).assign(
     value=lambda f: 100 * f["numerator"] / f["denominator"])              # 85.1063829787...
+TEAM_LISTS = pd.DataFrame({"team": ["T1", "T2", "T3"], "team_name": ["Team one", "Team two", "Team three"],
+                           "overdue": [9, 0, 14], "listed": [20, 3, 31]})
 REFERENCES = pd.DataFrame({"label": ["target", "England", "statistical neighbours"], "value": [85.0, 82.1234, 83.64],
                            "text": ["target 85", "England 2020-21: 82.1", "statistical neighbours 2020-21: 83.64"]})
 FLOW = pd.DataFrame({"step": [1, 2, 3], "stage": ["contacts", "referrals", "assessments"],
@@ -93,6 +95,7 @@ CASES = {
     "trend_chart": [((monthly(RAW), PCT, monthly(RAW), REFERENCES), {}), ((monthly(RAW[:3]), PCT), {}),
                     ((counts([5, 7, None, 4]), indicators.get("referrals")), {})],
     "teams_chart": [((TEAMS, PCT), {})],
+    "team_lists_chart": [((TEAM_LISTS,), {})],
     "flow_chart": [((FLOW,), {})],
     "cp_length_chart": [((CP_SUMMARY,), {})],
     "population_chart": [((counts([300, 301, 303, 302]), counts([5, 7, 3, 4]), counts([4, 6, 2, 3])), {})],
