@@ -117,7 +117,8 @@ def compare(db, settings: LocalAuthority, as_at: dt.date, team_ids: tuple[str, .
             "period": narrative.period_words(h.basis, h.period),
             "team": _shown(h),
             "team_n": None if h.denominator is None else int(round(h.denominator)),
-            "team_interval": "" if low_high is None else f"{low_high[0]:.0f}% to {low_high[1]:.0f}%",
+            # counts, means and shares of FTE have no interval here: said, not left blank ('not recorded')
+            "team_interval": "no interval" if low_high is None else f"{low_high[0]:.0f}% to {low_high[1]:.0f}%",
             "service": _shown(s), "authority": _shown(a),
             "against_authority": against(h, a), "spc": spc_reading(h),
             "team_value": h.value, "service_value": s.value, "authority_value": a.value,

@@ -181,7 +181,9 @@ def staff(filters: Filters) -> None:
         late = int(people["supervision_overdue"].fillna(False).sum())
         st.markdown(f"**{len(people)}** social workers in post; **{above}** above the caseload threshold of "
                     f"{threshold:g} per FTE; **{late}** not supervised within the standard.")
-        shown = people.drop(columns=["team"])
+        # is_asye is coded yes/no in the contract (Y/N): given as a code, the table says it in words
+        shown = people.drop(columns=["team"]).assign(
+            is_asye=people["is_asye"].map({True: "Y", False: "N"}).where(people["is_asye"].notna(), None))
         if not filters.shows_workers:
             shown = shown.drop(columns=["staff_id", "worker_id"])
         else:
